@@ -1,0 +1,1 @@
+"""The diary app of the Lacrima web project."""

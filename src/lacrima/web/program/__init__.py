@@ -1,0 +1,1 @@
+"""The program app of the Lacrima web project."""

@@ -1,0 +1,1 @@
+"""The records app of the Lacrima web project."""

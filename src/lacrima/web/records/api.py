@@ -1,0 +1,7 @@
+"""JSON API routes of the records app (mounted under /api/v1/)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["records"])
