@@ -1,0 +1,1 @@
+"""The Lacrima web project (Django): accounts, consent, policy, audit, API, feature apps."""

@@ -1,0 +1,267 @@
+"""Find the recordings of a cohort run: files, globs and BIDS datasets.
+
+Each ``INPUT`` of ``lacrima batch`` is one of
+
+* a file (any format :func:`lacrima.read` accepts);
+* a glob such as ``"data/**/*.edf"`` (quoted, so that the shell leaves it alone;
+  ``**`` descends into folders);
+* the root folder of a BIDS dataset: every ``sub-*/[ses-*/]<datatype>/*_physio.tsv.gz``
+  is a recording, read with its JSON sidecar, and its subject, session, task and run
+  come from the BIDS entities in the file name.
+
+An input that yields no recording is a usage error (:class:`~lacrima.errors.LacrimaError`)
+raised before any work starts; a file that exists but cannot be read is *not*: it
+becomes a row of ``errors.csv`` once the batch runs.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lacrima.errors import LacrimaError, ReadError
+
+__all__ = ["RecordingInput", "bids_entities", "content_hash", "discover_inputs"]
+
+logger = logging.getLogger(__name__)
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_ENTITY = re.compile(r"^([a-zA-Z0-9]+)-([a-zA-Z0-9]+)$")
+_BIDS_PHYSIO_GLOB = "sub-*/**/*_physio.tsv.gz"
+_SIDECAR_SUFFIXES = (".json", ".markers.csv")
+
+
+@dataclass(frozen=True)
+class RecordingInput:
+    """One recording to analyse, with the identifiers that go into the result tables.
+
+    Parameters
+    ----------
+    path : str
+        Absolute path of the file handed to the analysis (symbolic links are kept).
+    recording_id : str
+        Readable unique id: the path relative to the BIDS root or to the common folder
+        of the inputs (the absolute path where that would not be unique).
+    subject, session, task, run : str or None
+        BIDS entities (``sub-``, ``ses-``, ``task-``, ``run-``) from the file name or
+        its folders; ``None`` when absent.
+    companions : tuple of str
+        Other files the recording is read with (a BIDS JSON sidecar, a WFDB ``.dat``);
+        they are part of the content hash, so editing a sidecar makes the recording new.
+    """
+
+    path: str
+    recording_id: str
+    subject: str | None = None
+    session: str | None = None
+    task: str | None = None
+    run: str | None = None
+    companions: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Stable short key derived from the absolute path (names the part file)."""
+        return hashlib.sha256(self.path.encode("utf-8")).hexdigest()[:24]
+
+
+def bids_entities(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Return the BIDS ``key-value`` entities of a file name and its folders.
+
+    Entities in the file name win over those of the folders (``sub-01/ses-2/...``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any file path.
+
+    Returns
+    -------
+    dict of str to str
+        For example ``{"sub": "01", "ses": "2", "task": "film"}``; empty when the path
+        carries no entities.
+
+    Examples
+    --------
+    >>> bids_entities("sub-01/ses-2/beh/sub-01_ses-2_task-film_run-1_physio.tsv.gz")
+    {'sub': '01', 'ses': '2', 'task': 'film', 'run': '1'}
+    """
+    p = Path(path)
+    found: dict[str, str] = {}
+    for folder in p.parent.parts:
+        match = _ENTITY.match(folder)
+        if match and match.group(1) in ("sub", "ses"):
+            found[match.group(1)] = match.group(2)
+    stem = p.name.split(".", 1)[0]
+    for part in stem.split("_"):
+        match = _ENTITY.match(part)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def _companions(path: Path) -> tuple[str, ...]:
+    """Files read together with ``path``: JSON and marker sidecars, WFDB signal files."""
+    name = path.name
+    base = name[: -len(".tsv.gz")] if name.endswith(".tsv.gz") else path.stem
+    names = [base + suffix for suffix in _SIDECAR_SUFFIXES]
+    if path.suffix.lower() == ".hea":
+        names.append(base + ".dat")
+    found = [path.with_name(n) for n in names]
+    return tuple(str(p) for p in found if p != path and p.is_file())
+
+
+def content_hash(path: str, companions: Iterable[str] = ()) -> str:
+    """Hash the bytes of a recording and of its companion files.
+
+    Parameters
+    ----------
+    path : str
+        The recording file.
+    companions : iterable of str
+        Sidecars read with it (see :attr:`RecordingInput.companions`).
+
+    Returns
+    -------
+    str
+        ``"sha256:<hex>"``; it changes whenever any of the files changes.
+
+    Raises
+    ------
+    lacrima.errors.ReadError
+        If a file cannot be opened.
+    """
+    total = hashlib.sha256()
+    for name in (path, *companions):
+        try:
+            with open(name, "rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError as exc:
+            raise ReadError(f"cannot open {name}: {exc.strerror or exc}") from exc
+        total.update(f"{Path(name).name}\0{digest}\n".encode())
+    return "sha256:" + total.hexdigest()
+
+
+def _is_bids_root(folder: Path) -> bool:
+    if (folder / "dataset_description.json").is_file():
+        return True
+    return any(p.is_dir() for p in folder.glob("sub-*"))
+
+
+def _make_input(path: Path, base: Path) -> RecordingInput:
+    try:
+        rel = path.relative_to(base)
+    except ValueError:
+        rel = path
+    ent = bids_entities(rel)
+    return RecordingInput(
+        path=str(path),
+        recording_id=rel.as_posix(),
+        subject=ent.get("sub"),
+        session=ent.get("ses"),
+        task=ent.get("task"),
+        run=ent.get("run"),
+        companions=_companions(path),
+    )
+
+
+def _absolute(path: str | Path) -> Path:
+    """Absolute path *without* resolving symbolic links.
+
+    Datasets managed with DataLad or git-annex (OpenNeuro, for one) are links into an
+    object store; resolving them would lose the BIDS names and the sidecars next to them.
+    """
+    return Path(os.path.abspath(os.path.expanduser(path)))
+
+
+def _is_candidate(path: Path) -> bool:
+    """A file, or a dangling link (a not-yet-fetched annexed file: reported, not skipped)."""
+    return path.is_file() or (path.is_symlink() and not path.exists())
+
+
+def _expand(spec: str) -> tuple[list[Path], Path | None]:
+    """Files named by one INPUT, and the BIDS root when it is one."""
+    path = _absolute(spec)
+    if path.is_file():
+        return [path], None
+    if path.is_dir():
+        if not _is_bids_root(path):
+            raise LacrimaError(
+                f"{spec} is a folder but not a BIDS dataset (no sub-* folders and no "
+                "dataset_description.json); pass files or a quoted glob such as "
+                f"'{Path(spec) / '*.csv'}'"
+            )
+        files = sorted(p for p in path.glob(_BIDS_PHYSIO_GLOB) if _is_candidate(p))
+        if not files:
+            raise LacrimaError(
+                f"the BIDS dataset {spec} has no *_physio.tsv.gz recordings "
+                "(expected sub-<label>/[ses-<label>/]<datatype>/*_physio.tsv.gz)"
+            )
+        return files, path
+    if _GLOB_CHARS.search(spec):
+        matched = sorted(
+            _absolute(p)
+            for p in glob.glob(os.path.expanduser(spec), recursive=True)
+            if _is_candidate(Path(p))
+        )
+        sidecars = {c for f in matched for c in _companions(f)}
+        files = [f for f in matched if str(f) not in sidecars and f.suffix.lower() != ".json"]
+        if not files:
+            raise LacrimaError(f"no files match {spec!r}; check the pattern and the folder")
+        return files, None
+    raise LacrimaError(f"{spec} does not exist; pass existing files, a glob or a BIDS folder")
+
+
+def discover_inputs(specs: Sequence[str | os.PathLike[str]]) -> list[RecordingInput]:
+    """Expand files, globs and BIDS dataset roots into a list of recordings.
+
+    Parameters
+    ----------
+    specs : sequence of str or path-like
+        The ``INPUTS`` of ``lacrima batch``.
+
+    Returns
+    -------
+    list of RecordingInput
+        One entry per distinct file, in the order given (each input sorted by path).
+
+    Raises
+    ------
+    lacrima.errors.LacrimaError
+        If no inputs are given, or an input names nothing: a missing file, a glob that
+        matches no file, a folder that is not a BIDS dataset or holds no recording.
+
+    Examples
+    --------
+    >>> discover_inputs(["study/"])  # doctest: +SKIP
+    [RecordingInput(path='/data/study/sub-01/beh/sub-01_task-film_physio.tsv.gz', ...)]
+    """
+    if not specs:
+        raise LacrimaError("no INPUTS given; pass files, a quoted glob or a BIDS dataset folder")
+    expanded = [_expand(os.fspath(spec)) for spec in specs]
+    loose = [f for files, root in expanded if root is None for f in files]
+    common = Path(os.path.commonpath([str(f.parent) for f in loose])) if loose else Path("/")
+    seen: set[str] = set()
+    inputs: list[RecordingInput] = []
+    for files, root in expanded:
+        for f in files:
+            if str(f) in seen:
+                continue
+            seen.add(str(f))
+            inputs.append(_make_input(f, root if root is not None else common))
+    counts = Counter(item.recording_id for item in inputs)
+    if any(n > 1 for n in counts.values()):
+        inputs = [
+            item
+            if counts[item.recording_id] == 1
+            else RecordingInput(**{**item.__dict__, "recording_id": item.path})
+            for item in inputs
+        ]
+    logger.info("found %d recordings in %d inputs", len(inputs), len(specs))
+    return inputs

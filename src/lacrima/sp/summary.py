@@ -1,0 +1,130 @@
+"""Plain-language summaries of an analysis: one for the client, one for the therapist.
+
+The client text is calm and descriptive: it says what the sensors showed, never what it
+means for the person's health, and never promises that crying helps (the research says
+it often does not; Bylsma et al. 2008, 2011). The S-P model is a clinical hypothesis
+(Von Glahn 2012): both texts present the result as an aid to observation, not as proof
+of healing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lacrima.sp.analysis import Analysis
+
+__all__ = ["client_summary", "clock", "therapist_summary"]
+
+_NOT_PROOF = (
+    "These curves are something to look at together with your therapist, not a measure "
+    "of progress or of how well you are doing: how the session felt to you matters more."
+)
+
+
+def clock(t_s: float | None) -> str:
+    """``m:ss`` (or ``h:mm:ss``) from seconds; an em dash for None."""
+    if t_s is None:
+        return "—"
+    t = round(t_s)
+    h, rem = divmod(t, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else ("twice" if n == 2 else f"{n} times")
+
+
+def client_summary(a: Analysis) -> str:
+    """A short, calm, non-diagnostic description of the session for the client."""
+    cycles = a.cycles
+    parts: list[str] = []
+    if not cycles:
+        parts.append(
+            "During this session your body's signals stayed close to how they were at the "
+            "start. The sensors did not show a clear rise and settling of arousal. That is "
+            "common, and it says nothing about how worthwhile the session was."
+        )
+    else:
+        complete = [c for c in cycles if c.kind == "complete"]
+        unresolved = [c for c in cycles if c.kind == "unresolved"]
+        undetermined = [c for c in cycles if c.kind == "undetermined"]
+        parts.append(
+            f"The sensors showed your body becoming more stirred up {_times(len(cycles))} "
+            "(for example a faster heartbeat, more skin conductance or changed breathing)."
+        )
+        if complete:
+            when = ", ".join(clock(c.peak_s) for c in complete)
+            how_often = (
+                "Each time" if len(complete) == len(cycles) and len(cycles) > 1
+                else _times(len(complete)).capitalize()
+            )  # fmt: skip
+            parts.append(
+                f"{how_often} this reached a high point (around {when} into the recording) "
+                "and was followed by signs of the body calming down."
+            )
+        if unresolved:
+            parts.append(
+                f"{_times(len(unresolved)).capitalize()} the arousal eased off without a "
+                "clear calming phase showing in the signals within a few minutes. This "
+                "happens often and is not a sign that anything went wrong."
+            )
+        if undetermined:
+            parts.append(
+                "Whether a calming phase followed could not be seen, because no heartbeat "
+                "signal was recorded."
+            )
+    if a.problems:
+        parts.append("Some parts of the recording could not be read well; they are left out.")
+    parts.append(_NOT_PROOF)
+    return " ".join(parts)
+
+
+def therapist_summary(a: Analysis) -> str:
+    """A compact technical summary for a therapist or researcher."""
+    ix = a.indices
+    s_in = ", ".join(i.description for i in ix.inputs_of("sympathetic")) or "none"
+    p_in = ", ".join(i.description for i in ix.inputs_of("parasympathetic")) or "none"
+    lines = [
+        f"Baseline {clock(a.baseline.start_s)}-{clock(a.baseline.end_s)} "
+        f"({a.baseline.source.replace('_', ' ')}). Sympathetic index from: {s_in}. "
+        f"Parasympathetic index from: {p_in}."
+    ]
+    if not a.cycles:
+        lines.append("No arousal episode met the S-phase criteria (session kind: no_arousal).")
+    for n, c in enumerate(a.cycles, 1):
+        text = (
+            f"Cycle {n} ({c.kind}): S onset {clock(c.s_onset_s)}, peak {clock(c.peak_s)} "
+            f"(height {c.peak_height:.1f} z, S duration {c.s_duration_s:.0f} s)"
+        )
+        if c.p_onset_s is not None:
+            text += (
+                f", P onset {clock(c.p_onset_s)} (latency {c.s_to_p_latency_s:.0f} s, "
+                f"P depth {c.p_depth:.1f} z)"
+            )
+        elif c.p_depth is not None:
+            text += f", parasympathetic rise only {c.p_depth:.1f} z within the search window"
+        text += (
+            f", back to baseline after {c.time_to_recovery_s:.0f} s."
+            if c.time_to_recovery_s is not None
+            else ", not back to baseline within the analysed stretch."
+        )
+        if c.markers:
+            text += " Markers: " + ", ".join(f"{lab} {clock(t)}" for t, lab in c.markers) + "."
+        if c.anchored_by:
+            text += f" (Found with the help of a '{c.anchored_by}' marker.)"
+        lines.append(text)
+    if any(c.kind == "unresolved" for c in a.cycles):
+        lines.append(
+            "An absent parasympathetic rebound after tearful crying has been reported in "
+            "depressed criers (Rottenberg et al. 2003); a single unresolved cycle is not a "
+            "finding about the person and no diagnosis follows from it."
+        )
+    if a.problems:
+        lines.append(f"{len(a.problems)} part(s) could not be analysed; see Problems.")
+    lines.append(
+        "The S-P sequence is a clinical hypothesis (Von Glahn 2012); these indices are an "
+        "aid to observation, not proof of healing."
+    )
+    return "\n".join(lines)

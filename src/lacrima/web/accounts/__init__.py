@@ -1,0 +1,1 @@
+"""Accounts: users with a role, therapist links, consent, invitations and API tokens."""

@@ -1,0 +1,140 @@
+"""Accounts, therapist links, consent, invitations and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from lacrima.web.crypto import EncryptedTextField
+
+CATEGORIES = ("diary", "checkins", "worksheets", "program", "screening", "sessions")
+CATEGORY_LABELS = {
+    "diary": "Crying and mood diary",
+    "checkins": "Body check-ins",
+    "worksheets": "Reflection worksheets",
+    "program": "Desensitization program",
+    "screening": "Questionnaires",
+    "sessions": "Session recordings",
+}
+
+
+class Role(models.TextChoices):
+    """What a person does in Lacrima; decides which pages they see."""
+
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+    ADMIN = "admin", "Administrator"
+
+
+class User(AbstractUser):
+    """A person with a login. ``role`` is fixed at creation by an admin or an invitation."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
+
+    @property
+    def is_client(self) -> bool:
+        """True for a person in therapy."""
+        return self.role == Role.CLIENT
+
+    @property
+    def is_therapist(self) -> bool:
+        """True for a therapist or counsellor."""
+        return self.role == Role.THERAPIST
+
+    @property
+    def is_admin_role(self) -> bool:
+        """True for a clinic administrator (no access to client data)."""
+        return self.role == Role.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        """The full name if given, else the user name."""
+        return self.get_full_name() or self.username
+
+
+class ClientProfile(models.Model):
+    """What a client chooses to tell every linked therapist about themself."""
+
+    NOTE_MAX_CHARS = 2000
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    note = EncryptedTextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class TherapistLink(models.Model):
+    """A client working with a therapist. A client may have several."""
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="therapist_links")
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="client_links")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "therapist"], name="unique_client_therapist")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client.username} ↔ {self.therapist.username}"
+
+    def shared_categories(self) -> list[str]:
+        """The categories this client currently shares with this therapist."""
+        granted = {c.category for c in self.consents.all() if c.granted}
+        return [c for c in CATEGORIES if c in granted]
+
+
+class Consent(models.Model):
+    """Whether a client shares one category with one linked therapist. No row = not shared."""
+
+    link = models.ForeignKey(TherapistLink, on_delete=models.CASCADE, related_name="consents")
+    category = models.CharField(
+        max_length=16, choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+    )
+    granted = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "category"], name="unique_link_category")
+        ]
+
+
+class Invitation(models.Model):
+    """A single-use, expiring way to create a therapist link.
+
+    ``kind="link"``: a therapist invites a client with a URL. ``kind="code"``: a client
+    gives a therapist a short code. Only a hash of the secret is stored.
+    """
+
+    class Kind(models.TextChoices):
+        LINK = "link", "Therapist invites a client"
+        CODE = "code", "Client invites a therapist"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Not used yet and not expired."""
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class ApiToken(models.Model):
+    """A personal API token. The token is shown once; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="token")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,1 @@
+"""Core pages: home, sign-in, crisis resources, base templates and static files."""

@@ -1,0 +1,100 @@
+"""Core pages: home, crisis resources, sign-in and sign-out, error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lacrima.web import policy
+from lacrima.web.core import crisis
+from lacrima.web.core.context import optional_url
+from lacrima.web.core.forms import LoginForm
+
+
+def _home_cards(user: Any) -> list[dict[str, str]]:
+    if not user.is_authenticated:
+        return []
+    cards = {
+        "client": [
+            (
+                "diary:index",
+                "Log a cry",
+                "A private note of when, how strong, and how you felt after.",
+            ),
+            (
+                "program:index",
+                "My program",
+                "Step by step, at your own pace; 'not now' is always fine.",
+            ),
+            (
+                "accounts:sharing",
+                "What I share",
+                "Choose what each therapist can see. Change it any time.",
+            ),
+            ("accounts:profile", "A note for my therapists", "Anything you want them to know."),
+        ],
+        "therapist": [
+            ("accounts:clients", "My clients", "What each client chose to share, one click away."),
+            ("records:index", "Session records", "Physiology and the S-P report."),
+        ],
+        "admin": [
+            (
+                "accounts:staff_users",
+                "Users",
+                "Accounts and roles. Backups are made with the lacrima command.",
+            ),
+        ],
+    }.get(user.role, [])
+    found = []
+    for name, title, text in cards:
+        url = optional_url(name)
+        if url:
+            found.append({"url": url, "title": title, "text": text})
+    return found
+
+
+@policy.public
+def home(request: HttpRequest) -> HttpResponse:
+    """Landing page; for a signed-in user, the few things their role comes for."""
+    return render(request, "core/home.html", {"cards": _home_cards(request.user)})
+
+
+@policy.public
+def crisis_page(request: HttpRequest) -> HttpResponse:
+    """Crisis lines and emergency numbers, for everyone, without signing in."""
+    chosen = request.GET.get("region", "")[:8].upper()
+    regions = crisis.regions()
+    codes = {code for code, _, _ in regions}
+    region = chosen if chosen in codes else settings.LACRIMA_LOCALE.split("-")[-1].upper()
+    context = {
+        "local": crisis.resources_for(region),
+        "region": region,
+        "region_name": crisis.REGION_NAMES.get(region, region),
+        "regions": regions,
+    }
+    return render(request, "core/crisis.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in; failed attempts are throttled by django-axes."""
+
+    lacrima_access = policy.AccessRule("public")  # class-based views declare it this way
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out (POST only, from the button in the header)."""
+
+    lacrima_access = policy.AccessRule("public")
+    template_name = "core/logged_out.html"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A calm page when a form's security token is missing or stale."""
+    return render(request, "core/csrf_failure.html", status=403)

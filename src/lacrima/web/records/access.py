@@ -1,0 +1,142 @@
+"""Who may see or change a session record, on top of :mod:`lacrima.web.policy`.
+
+The policy decides by client and category (``sessions``); this module adds the app's own
+rules: only therapists write records, a therapist sees the records they wrote, and a
+client sees the plain-language version of a record only while they share ``sessions``
+with the therapist who wrote it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from lacrima.sp.summary import clock
+from lacrima.web import policy
+from lacrima.web.accounts.models import Consent
+from lacrima.web.records.models import SessionMarker, SessionRecord, Upload
+from lacrima.web.records.report import for_client
+
+if TYPE_CHECKING:
+    from lacrima.web.accounts.models import User
+
+__all__ = [
+    "back_to",
+    "client_sessions",
+    "client_view",
+    "clock",
+    "marker_home",
+    "readable_session",
+    "readable_upload",
+    "require_therapist",
+    "shares_sessions",
+    "writable_session",
+    "writable_upload",
+]
+
+SESSIONS = "sessions"
+
+
+def require_therapist(user: User) -> None:
+    """Only therapists write session records (a client reads them)."""
+    if not user.is_therapist:
+        raise PermissionDenied("Session records are written by the therapist.")
+
+
+def _own_record(user: User, record: SessionRecord) -> None:
+    if user.pk != record.client_id and record.therapist_id != user.pk:
+        raise Http404("No such session.")
+
+
+def readable_session(user: User, pk: int, what: str) -> SessionRecord:
+    """The record, if ``user`` may read it (its client, or the therapist who wrote it)."""
+    record = get_object_or_404(SessionRecord.objects.select_related("client", "therapist"), pk=pk)
+    policy.check_read(user, record.client, SESSIONS, what=what)
+    _own_record(user, record)
+    return record
+
+
+def writable_session(user: User, pk: int, what: str) -> SessionRecord:
+    """The record, if ``user`` is the therapist who wrote it and still may change it."""
+    record = get_object_or_404(SessionRecord.objects.select_related("client", "therapist"), pk=pk)
+    policy.check_write(user, record.client, SESSIONS, therapist_writes=True, what=what)
+    require_therapist(user)
+    _own_record(user, record)
+    return record
+
+
+def readable_upload(user: User, pk: int, what: str) -> Upload:
+    """The upload, if ``user`` may read its session."""
+    upload = get_object_or_404(Upload, pk=pk)
+    upload.session = readable_session(user, upload.session_id, what)
+    return upload
+
+
+def writable_upload(user: User, pk: int, what: str) -> Upload:
+    """The upload, if ``user`` may change its session."""
+    upload = get_object_or_404(Upload, pk=pk)
+    upload.session = writable_session(user, upload.session_id, what)
+    return upload
+
+
+def shares_sessions(client: User, therapist_id: int | None) -> bool:
+    """True while the client shares ``sessions`` with this therapist."""
+    return Consent.objects.filter(
+        link__client=client,
+        link__therapist_id=therapist_id,
+        link__active=True,
+        category=SESSIONS,
+        granted=True,
+    ).exists()
+
+
+def _plain_reports(record: SessionRecord) -> list[dict[str, Any]]:
+    uploads = record.uploads.filter(status=Upload.Status.DONE).select_related("report")
+    return [{"upload": u, "report": for_client(u.report.data)} for u in uploads]
+
+
+def client_view(record: SessionRecord) -> dict[str, Any]:
+    """What the client sees of one record: plain language, and only while shared."""
+    shared = shares_sessions(record.client, record.therapist_id)
+    return {
+        "record": record,
+        "shared": shared,
+        "reports": _plain_reports(record) if shared else [],
+    }
+
+
+def client_sessions(client: User) -> list[dict[str, Any]]:
+    """The client's past sessions with the therapists they share ``sessions`` with."""
+    therapists = set(
+        Consent.objects.filter(
+            link__client=client, link__active=True, category=SESSIONS, granted=True
+        ).values_list("link__therapist_id", flat=True)
+    )
+    records = (
+        SessionRecord.objects.filter(client=client, therapist_id__in=therapists)
+        .select_related("therapist")
+        .order_by("-starts_at")
+    )
+    return [{"record": r, "reports": _plain_reports(r)} for r in records]
+
+
+def back_to(request: HttpRequest, record: SessionRecord) -> str:
+    """The safe ``next`` address of a form, or the session page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("records:session", kwargs={"pk": record.pk})
+
+
+def marker_home(marker: SessionMarker) -> str:
+    """The page a marker is shown on (its recording's report, or the session)."""
+    if marker.upload_id:
+        return reverse("records:upload", kwargs={"pk": marker.upload_id})
+    return reverse("records:session", kwargs={"pk": marker.session_id})

@@ -1,0 +1,255 @@
+"""Where uploaded recordings live on disk, and how they get there.
+
+Uploads stream straight into a staging folder under ``<data dir>/uploads/.incoming``
+(:class:`LimitedDiskUploadHandler`), never into memory, and stop with a clear message at
+``LACRIMA_MAX_UPLOAD_MB``. Once checked, a staging folder is renamed into place (same
+file system, so the move is atomic); anything refused is deleted at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
+
+from lacrima.errors import LacrimaError
+from lacrima.web.records.models import uploads_root
+
+__all__ = [
+    "LimitedDiskUploadHandler",
+    "StagedFile",
+    "TooLargeError",
+    "UploadRefused",
+    "group_recordings",
+    "install_upload_handler",
+    "max_upload_bytes",
+    "private_folder",
+    "remove_folder",
+    "stage_folder",
+    "too_large_error",
+]
+
+logger = logging.getLogger(__name__)
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-+() ]{0,150}$")
+#: Files that travel with a main file of the same stem (WFDB header/signal/annotations,
+#: BIDS JSON sidecar, the markers sidecar of a CSV).
+_COMPANION_SUFFIXES = (".dat", ".atr", ".qrs", ".json", ".markers.csv")
+
+
+class UploadRefused(LacrimaError):
+    """An upload that cannot be stored; the message says why and what to do."""
+
+
+class TooLargeError(UploadRefused):
+    """The upload went over ``LACRIMA_MAX_UPLOAD_MB``."""
+
+
+def max_upload_bytes() -> int:
+    """The upload limit in bytes (``LACRIMA_MAX_UPLOAD_MB``, default 500 MB)."""
+    return int(float(getattr(settings, "LACRIMA_MAX_UPLOAD_MB", 500)) * 1024 * 1024)
+
+
+def _limit_text() -> str:
+    mb = float(getattr(settings, "LACRIMA_MAX_UPLOAD_MB", 500))
+    return f"{mb:g} MB"
+
+
+def private_folder(relative: Path | str) -> Path:
+    """Create ``<uploads>/<relative>`` (and any missing parent) readable by Lacrima only."""
+    root = uploads_root()
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = root
+    for part in Path(relative).parts:
+        path = path / part
+        path.mkdir(exist_ok=True, mode=0o700)
+    return path
+
+
+def too_large_error() -> TooLargeError:
+    """The message for an upload over the limit."""
+    return TooLargeError(
+        f"The upload is larger than the limit of {_limit_text()}. Shorten the recording or "
+        "export it in a compressed format (e.g. EDF or a zipped Empatica export), or ask "
+        "the administrator to raise LACRIMA_MAX_UPLOAD_MB."
+    )
+
+
+def stage_folder() -> Path:
+    """A new, empty, private staging folder under ``<uploads>/.incoming``."""
+    return private_folder(Path(".incoming") / secrets.token_hex(8))
+
+
+def remove_folder(path: Path | None) -> None:
+    """Delete a stored or staged folder and everything in it (missing is fine)."""
+    if path is not None and path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+class StagedFile(UploadedFile):
+    """An uploaded file already written to the staging folder."""
+
+    def __init__(self, path: Path, name: str, size: int, content_type: str | None) -> None:
+        super().__init__(None, name, content_type, size, None)
+        self.staged_path = path
+
+    def open(self, mode: str | None = None) -> StagedFile:  # pragma: no cover - unused
+        """Staged files are used by path, not read through Django."""
+        raise UploadRefused("a staged upload is read from its path")
+
+    def close(self) -> None:
+        """Nothing is held open after the upload."""
+
+
+class LimitedDiskUploadHandler(FileUploadHandler):
+    """Write each uploaded file to a staging folder; stop at the size limit.
+
+    The handler counts every byte of every file of the request. Past the limit it deletes
+    what it wrote, notes the refusal on ``request.upload_refusal`` and stops the upload
+    (the rest of the body is read and dropped so the browser gets the answer).
+    """
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit = max_upload_bytes()
+        self.total = 0
+        self.folder: Path | None = None
+        self._fh: Any = None
+        self._path: Path | None = None
+
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, *a: Any) -> Any:
+        """Refuse at once when the declared length is already far over the limit.
+
+        The body is then not parsed at all: the view sees no fields and the refusal.
+        """
+        if content_length and content_length > self.limit + 1024 * 1024:
+            self._note_refusal()
+            return QueryDict(mutable=False), MultiValueDict()
+        return None
+
+    def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
+        """Open the staging file for the next uploaded file."""
+        super().new_file(field_name, file_name, *args, **kwargs)
+        if self.folder is None:
+            self.folder = stage_folder()
+        try:
+            name = _safe_name(file_name)
+        except UploadRefused as exc:
+            self._refuse(exc)
+        if (self.folder / name).exists():
+            self._refuse(UploadRefused(f"{name}: the same file name was chosen twice."))
+        self._path = self.folder / name
+        fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._fh = os.fdopen(fd, "wb")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        """Write the chunk, or stop when the request goes over the limit."""
+        self.total += len(raw_data)
+        if self.total > self.limit:
+            self._refuse()
+        self._fh.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> StagedFile | None:
+        """Close the file and hand Django a :class:`StagedFile`."""
+        self._fh.close()
+        self._fh = None
+        assert self._path is not None
+        return StagedFile(self._path, self._path.name, file_size, self.content_type)
+
+    def upload_interrupted(self) -> None:
+        """The client went away: drop what was written."""
+        self._discard()
+
+    def _discard(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        remove_folder(self.folder)
+        self.folder = None
+
+    def _note_refusal(self, error: UploadRefused | None = None) -> None:
+        self._discard()
+        if self.request is not None:
+            self.request.upload_refusal = error or too_large_error()  # type: ignore[attr-defined]
+
+    def _refuse(self, error: UploadRefused | None = None) -> None:
+        self._note_refusal(error)
+        raise StopUpload(connection_reset=False)
+
+
+def install_upload_handler(request: HttpRequest) -> None:
+    """Make ``request`` stream its files to disk with the size limit (before POST is read)."""
+    request.upload_handlers = [LimitedDiskUploadHandler(request)]
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename(name.replace("\\", "/")).strip()
+    if not _SAFE_NAME.match(base) or ".." in base:
+        raise UploadRefused(
+            f"{base or 'The file'}: rename the file to letters, digits, spaces, dots, dashes "
+            "and underscores (at most 150 characters), then upload it again."
+        )
+    return base
+
+
+def _stem(name: str) -> str:
+    lower = name.lower()
+    for suffix in sorted(_COMPANION_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return name[: -len(suffix)]
+    return name.split(".", 1)[0]
+
+
+def _is_companion(name: str) -> bool:
+    return name.lower().endswith(_COMPANION_SUFFIXES)
+
+
+@dataclass
+class Recording:
+    """Uploaded files that make one recording; ``primary`` is the one the reader opens."""
+
+    primary: str
+    files: list[str] = field(default_factory=list)
+
+
+def group_recordings(names: list[str]) -> list[Recording]:
+    """Group file names into recordings: a main file with its companions of the same stem.
+
+    ``100.hea`` + ``100.dat`` + ``100.atr`` are one WFDB record; ``s.csv`` +
+    ``s.markers.csv`` one table with its markers; any other file is a recording of its own.
+
+    Raises
+    ------
+    UploadRefused
+        A companion file (``.dat``, ``.json``...) arrived without its main file.
+    """
+    by_stem: dict[str, list[str]] = {}
+    for name in sorted(names):
+        by_stem.setdefault(_stem(name), []).append(name)
+    found = []
+    for files in by_stem.values():
+        mains = [n for n in files if not _is_companion(n)]
+        companions = [n for n in files if _is_companion(n)]
+        if not mains:
+            raise UploadRefused(
+                f"{', '.join(files)}: this file belongs with another one (a WFDB .dat needs "
+                "its .hea header, a .json or .markers.csv sidecar needs its table). Choose "
+                "them together."
+            )
+        headers = [n for n in mains if n.lower().endswith(".hea")]
+        first = headers[0] if headers else mains[0]
+        found.append(Recording(primary=first, files=sorted([first, *companions])))
+        found += [Recording(primary=n, files=[n]) for n in mains if n != first]
+    return found

@@ -1,0 +1,1 @@
+"""Tests of the S-P model (lacrima.sp) and the session simulator."""

@@ -1,0 +1,110 @@
+"""The policy module: who may read what, and every read by someone else is audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from lacrima.web import policy
+from lacrima.web.accounts.services import end_link, set_consents
+from lacrima.web.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_owner_reads_own_data_without_an_audit_entry(client_user):
+    assert policy.subject_for_read(client_user, None, "diary") == client_user
+    assert policy.subject_for_read(client_user, "alice", "diary") == client_user
+    assert AuditEntry.objects.count() == 0
+
+
+def test_consent_is_per_category_and_per_therapist(client_user, therapist_user, make_user, link):
+    other_t = make_user(role="therapist")
+    link(client_user, therapist_user, consents=["diary"])
+    link(client_user, other_t, consents=["program"])
+    assert policy.can_read(therapist_user, client_user, "diary")
+    assert not policy.can_read(therapist_user, client_user, "program")
+    assert policy.can_read(other_t, client_user, "program")
+    assert not policy.can_read(other_t, client_user, "diary")
+
+
+def test_therapist_read_is_audited(client_user, therapist_user, link):
+    link(client_user, therapist_user, consents=["diary"])
+    policy.subject_for_read(therapist_user, "alice", "diary", what="diary list")
+    entry = AuditEntry.objects.get()
+    assert entry.actor == therapist_user and entry.subject == client_user
+    assert (entry.category, entry.what) == ("diary", "diary list")
+
+
+def test_linked_without_consent_is_403_others_404(client_user, therapist_user, make_user, link):
+    link(client_user, therapist_user, consents=["program"])
+    with pytest.raises(PermissionDenied):
+        policy.subject_for_read(therapist_user, "alice", "diary")
+    for stranger in (
+        make_user(role="therapist"),
+        make_user(role="client"),
+        make_user(role="admin"),
+    ):
+        with pytest.raises(Http404):
+            policy.subject_for_read(stranger, "alice", "diary")
+    with pytest.raises(Http404):
+        policy.subject_for_read(therapist_user, "nobody", "diary")
+    assert AuditEntry.objects.filter(action="read").count() == 0
+
+
+def test_revoking_consent_is_effective_immediately(client_user, therapist_user, link):
+    row = link(client_user, therapist_user, consents=["diary"])
+    assert policy.can_read(therapist_user, client_user, "diary")
+    set_consents(row, set(), by=client_user)
+    assert not policy.can_read(therapist_user, client_user, "diary")
+
+
+def test_ending_a_link_stops_everything(client_user, therapist_user, link):
+    row = link(client_user, therapist_user, consents=["diary", "sessions"])
+    end_link(row, by=client_user)
+    assert not policy.can_read(therapist_user, client_user, "diary")
+    assert not policy.can_read_profile(therapist_user, client_user)
+    with pytest.raises(Http404):
+        policy.subject_for_read(therapist_user, "alice", "sessions")
+
+
+def test_writes_belong_to_the_owner_unless_the_app_allows(client_user, therapist_user, link):
+    link(client_user, therapist_user, consents=["sessions"])
+    assert policy.can_write(client_user, client_user, "sessions")
+    assert not policy.can_write(therapist_user, client_user, "sessions")
+    assert policy.can_write(therapist_user, client_user, "sessions", therapist_writes=True)
+    with pytest.raises(PermissionDenied):
+        policy.subject_for_write(therapist_user, "alice", "sessions")
+
+
+def test_non_clients_have_no_own_client_data(therapist_user, admin_user):
+    for user in (therapist_user, admin_user):
+        with pytest.raises(PermissionDenied):
+            policy.subject_for_read(user, None, "diary")
+
+
+def test_clients_sharing(client_user, therapist_user, make_user, link):
+    bob = make_user(role="client", username="bob")
+    link(client_user, therapist_user, consents=["diary"])
+    link(bob, therapist_user, consents=["program"])
+    assert list(policy.clients_sharing(therapist_user, "diary")) == [client_user]
+
+
+def test_unknown_category_is_a_programming_error(client_user):
+    with pytest.raises(ValueError, match="diary"):
+        policy.can_read(client_user, client_user, "dreams")
+    with pytest.raises(ValueError):
+        policy.client_data("dreams")
+    with pytest.raises(ValueError):
+        policy.role_required("superuser")
+
+
+def test_declarations_are_attached_and_found():
+    @policy.client_data("diary", therapist_writes=True)
+    def view(request):
+        return None
+
+    rule = policy.get_rule(view)
+    assert rule == policy.AccessRule("client_data", category="diary", therapist_writes=True)
+    assert policy.get_rule(lambda request: None) is None
