@@ -112,7 +112,6 @@ def test_session_upload_report_marker_and_client_view(
     phases = page.locator("section", has=page.get_by_role("heading", name="Phases"))
     assert phases.get_by_text("S-phase (arousal rising)").count() >= 1
     assert phases.get_by_text("Baseline (calm reference)").count() >= 1
-    page.screenshot(path=str(ARTIFACTS / "records-report.png"), full_page=True)
     assert_accessible(page)
 
     page.get_by_label("Time (m:ss from the recording start)").fill("9:40")
@@ -127,6 +126,8 @@ def test_session_upload_report_marker_and_client_view(
     _wait_for_report(page)
     cycles = page.locator("section", has=page.get_by_role("heading", name="Cycles"))
     assert cycles.get_by_text("tears 9:40").count() == 1, "the marker is part of the cycle now"
+    page.screenshot(path=str(ARTIFACTS / "records-report.png"), full_page=True)
+    assert_accessible(page)
 
     page.goto("/records/")
     page.screenshot(path=str(ARTIFACTS / "records-dashboard.png"), full_page=True)

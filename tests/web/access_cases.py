@@ -516,6 +516,7 @@ CASES.update(
         "records:upload_rerun": _records_post(_records_upload, {}),
         "records:upload_replace": _records_post(_records_upload, {}),
         "records:upload_delete": _records_deleting(_records_upload),
+        "records:upload_file_markers": _records_post(_records_upload, {"use": "1"}),
         "records:marker_edit": _records_pages(_records_marker, {"at": "2:00", "label": "relief"}),
         "records:marker_delete": lambda owner, users: Case(
             kwargs={"pk": _records_marker(owner, users).pk}, method="post", expect=GONE_FOR_OWNER

@@ -284,3 +284,40 @@ def test_upload_limit_setting_parses() -> None:
     assert q_cluster({"LACRIMA_REDIS_URL": "redis://127.0.0.1:6379/0"})["redis"].startswith("redis")
     with pytest.raises(ConfigError, match="LACRIMA_REDIS_URL"):
         q_cluster({"LACRIMA_REDIS_URL": "127.0.0.1"})
+
+
+def test_file_markers_can_be_left_out(record: Any, client_of: Any) -> None:
+    upload = Upload.objects.create(
+        session=record, files=["x.csv"], folder="x", primary="x.csv", status=Upload.Status.DONE
+    )
+    url = reverse("records:upload_file_markers", kwargs={"pk": upload.pk})
+    assert client_of(record.client).post(url, {}).status_code == 403
+    assert client_of(record.therapist).post(url, {}).status_code == 302
+    upload.refresh_from_db()
+    assert not upload.use_file_markers and upload.markers_changed
+
+
+@pytest.mark.usefixtures("clean_uploads")
+def test_demo_session_is_analysed_once(make_user: Any, link: Any) -> None:
+    from lacrima.web import registry
+    from lacrima.web.records.exports import DEMO_FILE, load_demo
+
+    assert load_demo in registry.demo_loaders()
+    assert DEMO_FILE.stat().st_size < 1.5 * 1024 * 1024
+    users = {
+        "client": make_user(role="client", username="demo_c"),
+        "therapist": make_user(role="therapist", username="demo_t"),
+    }
+    link(users["client"], users["therapist"], consents=["diary"])
+    load_demo(users)
+    load_demo(users)
+    upload = Upload.objects.get()
+    assert upload.status == Upload.Status.DONE, upload.error
+    phases = {p["label"] for p in Report.objects.get().data["phases"]}
+    assert {"baseline", "S"} <= phases
+    assert SessionRecord.objects.count() == 2  # one past with the recording, one planned
+
+    rows = registry.exporters()["session_records"](users["client"])
+    assert len(rows) == 2 and any("Stress-Predict" in r["notes"] for r in rows)
+    recordings = registry.exporters()["session_recordings"](users["client"])
+    assert recordings[0]["files"] == DEMO_FILE.name and recordings[0]["report_json"]

@@ -132,7 +132,7 @@ class SimCycle:
     end_s: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Drives:
     """The two autonomic drives on the :data:`DRIVE_FS_HZ` grid."""
 

@@ -33,7 +33,7 @@ CHANNEL_KINDS = ("ecg", "ppg", "eda", "resp")
 _UNITS = {"ecg": "mV", "ppg": "a.u.", "eda": "uS", "resp": "a.u."}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SimTruth:
     """What the simulator put into a session.
 
@@ -63,7 +63,7 @@ class SimTruth:
         return "cycles" if self.cycles else "no_arousal"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SimSession:
     """A simulated recording and its ground truth."""
 

@@ -51,7 +51,7 @@ __all__ = ["Body", "make_body", "render_ecg", "render_eda", "render_ppg", "rende
 _FINE_HZ = 50.0  # grid for breathing phase and heart-beat integration
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Body:
     """Person-level constants and the derived beat and breath series."""
 

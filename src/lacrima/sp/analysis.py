@@ -78,7 +78,7 @@ class ChannelInfo:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Analysis:
     """Everything the S-P analysis found in one session.
 

@@ -16,8 +16,9 @@ the timing versions of the indices (inverse-noise-variance weights, 10-s smoothi
   2003; effects of crying fade within about 4 min, Hendriks et al. 2007);
   ``unresolved`` if not (arousal without release); ``undetermined`` when there is no
   parasympathetic index (no cardiac channel) to tell;
-* **P onset** — the break point of a two-piece fit of the parasympathetic rise from
-  30 s before the peak (the branches can be active together) to 80 % of its height;
+* **P onset** — the break point of a two-piece fit (sloping line, then a quadratic) of
+  the parasympathetic rise from 30 s before the peak (the branches can be active
+  together) to the P peak;
 * **P peak** — where that held maximum is;
 * **end / time to recovery** — the first time after the P peak (or the peak) from which
   the sympathetic index stays below ``recovery_level`` and the parasympathetic index
@@ -45,7 +46,6 @@ _MAX_RISE_S = 1200.0  # longest S-phase searched back from the peak
 _P_PRE_S = 30.0  # the P onset may precede the peak by this much (branches co-active)
 _HOLD_S = 30.0  # a release must hold this long
 _S_FIT_FRACTION = 0.85
-_P_FIT_FRACTION = 0.8
 _BASELINE_LEVEL = 0.5  # z: "at baseline" for the onset search
 _ONSET_LOOKBACK_S = 120.0
 
@@ -161,19 +161,17 @@ def _s_onset(t: np.ndarray, st: np.ndarray, lo_s: float, peak_s: float, o: Optio
 
 
 def _p_onset(t: np.ndarray, pt: np.ndarray, peak_s: float, p_pk: float, o: Options) -> float:
-    """Break point of a two-piece fit of the P rise from 30 s before the peak to 80 %."""
+    """Break point of the parasympathetic rise: from 30 s before the peak to the P peak.
+
+    The piece after the break may curve (a rebound rises steeply, then levels off), so
+    the levelling-off does not drag the break early; the piece before it may slope (the
+    vagal withdrawal of the S-phase).
+    """
     lo = peak_s - _P_PRE_S
-    at = (t >= lo) & (t <= peak_s + o.step_s) & np.isfinite(pt)
-    i_pk = int(np.clip(np.searchsorted(t, p_pk), 0, len(t) - 1))
-    if not at.any() or not np.isfinite(pt[i_pk]):
-        return peak_s
-    level = float(np.median(pt[at]))
-    # fit up to 80 % of the rise: the saturating top would drag the break early
-    limit = level + _P_FIT_FRACTION * (pt[i_pk] - level)
-    under = np.flatnonzero((t >= peak_s) & (t <= p_pk) & (pt < limit))
-    fit_hi = float(t[under[-1]]) + o.step_s if under.size else p_pk
-    fit_hi = max(fit_hi, peak_s + 4 * o.step_s)
-    k = break_point(t, pt, lo, fit_hi, lo, fit_hi - o.step_s, flat_before=False)
+    hi = max(p_pk, peak_s + 4 * o.step_s)
+    k = break_point(
+        t, pt, lo, hi, lo, hi - o.step_s, flat_before=False, curved_after=True
+    )  # fmt: skip
     return peak_s if k is None else k
 
 

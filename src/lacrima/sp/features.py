@@ -60,7 +60,7 @@ _MAX_RMSSD_FRACTION = 0.2
 _PRIORITY = {"ecg": 0, "ppg": 1, "ibi": 2, "hr": 3, "eda": 0, "resp": 0}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Feature:
     """One feature on the grid.
 
@@ -96,7 +96,7 @@ class Feature:
         return {c: float(np.sum(ok & (self.source == i)) / n) for i, c in enumerate(self.channels)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FeatureTable:
     """All features of a session on the grid ``t_s`` (window centres, s)."""
 
@@ -147,7 +147,7 @@ def _plausible(h: Any, grid: np.ndarray, gap: float) -> np.ndarray:
     return np.where(np.isfinite(g), (g >= 0.5).astype(float), 1.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Breaths:
     """Breath cycles moved to recording time (for breathing-aware RSA)."""
 

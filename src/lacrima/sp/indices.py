@@ -20,7 +20,10 @@ EDA up while RSA rises), so they are *not* two ends of one axis.
 
 For *timing* (S onset, peak, P onset) a second version of each index weights its inputs
 by the inverse of their short-term noise variance in the baseline instead, which is the
-least-noisy combination; the reported index values keep the fixed weights below.
+least-noisy combination; the reported index values keep the fixed weights below. The
+sympathetic timing index leaves EDA out wherever heart rate or breathing is available:
+EDA responds with a latency, its tonic level is smooth but slow and SCRs are sparse
+counts, so it times changes worse than the denser cardiac and respiratory series.
 
 HF power is weighted 0 in windows whose breathing rate (from a respiration channel) is
 outside 9-24 breaths/min, because the respiratory sinus arrhythmia then falls outside
@@ -46,6 +49,7 @@ _Z_CLIP = 25.0
 _SATURATION = 5.0  # z: inputs enter the index as 5 tanh(z / 5)
 _NOISE_WINDOW_S = 30.0  # short-term noise: deviation from a 30-s moving mean
 _MIN_NOISE_VAR = 0.05  # z²; caps the timing weight of a very smooth input
+_EDA_INPUTS = ("scl_us", "scr_rate_per_min")
 _HF_BAND_BPM = (9.0, 24.0)  # 0.15-0.40 Hz
 
 
@@ -127,7 +131,7 @@ def _r(x: float) -> float:
     return float(f"{x:.4g}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Indices:
     """The two indices on the grid, their quality and what went into them."""
 
@@ -212,7 +216,7 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
     inputs: list[IndexInput] = []
     problems: list[Problem] = []
     resp = table.features.get("resp_rate_bpm")
-    tim = {k: (np.zeros(n), np.zeros(n)) for k in ("sympathetic", "parasympathetic")}
+    tim = {k: (np.zeros(n), np.zeros(n)) for k in ("sympathetic", "parasympathetic", "eda")}
     for name, comp in COMPONENTS.items():
         feat = table.features.get(name)
         if feat is None:
@@ -241,7 +245,7 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
         # bounded influence: one input cannot outweigh the others by an extreme value
         s += comp.weight * q * np.nan_to_num(_SATURATION * np.tanh(z / _SATURATION))
         w += comp.weight * q
-        ts, tw = tim[comp.index]
+        ts, tw = tim["eda" if name in _EDA_INPUTS else comp.index]
         inv = 1.0 / _noise_var(zs[name], t, baseline, options.step_s)
         ts += inv * q * np.nan_to_num(z)
         tw += inv * q
@@ -290,6 +294,10 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
     for key, (ts, tw) in tim.items():
         with np.errstate(invalid="ignore", divide="ignore"):
             timing[key] = np.where(tw > 0, ts / np.where(tw > 0, tw, 1.0), np.nan)
+    # EDA times changes poorly (latency, slow tonic level, sparse SCR counts): it times
+    # the sympathetic index only where no heart-rate or breathing input is available
+    fast = timing["sympathetic"]
+    timing["sympathetic"] = np.where(np.isfinite(fast), fast, timing["eda"])
     return Indices(
         sympathetic_timing=timing["sympathetic"],
         parasympathetic_timing=timing["parasympathetic"],

@@ -39,7 +39,7 @@ __all__ = ["LiveAnalyzer", "LiveUpdate"]
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LiveUpdate:
     """What changed after a chunk.
 

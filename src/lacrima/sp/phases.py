@@ -52,7 +52,7 @@ class Phase:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Segmentation:
     """Cycles and phases of a session; ``kind`` is ``"cycles"`` or ``"no_arousal"``."""
 

@@ -42,13 +42,27 @@ class Problem:
 
 
 def gaps_as_problems(
-    bad: np.ndarray, t_s: np.ndarray, step_s: float, part: str, reason: str, min_s: float = 30.0
+    bad: np.ndarray,
+    t_s: np.ndarray,
+    step_s: float,
+    part: str,
+    reason: str,
+    min_s: float = 30.0,
+    join_s: float = 30.0,
 ) -> list[Problem]:
-    """Turn runs of ``bad`` grid points lasting at least ``min_s`` into problems."""
-    out = []
+    """Turn runs of ``bad`` grid points into problems.
+
+    Runs separated by less than ``join_s`` of good signal are joined (the report lists
+    stretches, not every flicker); stretches shorter than ``min_s`` are not listed.
+    """
+    spans: list[list[float]] = []
     for i0, i1 in runs_of(bad):
-        start = float(t_s[i0] - step_s / 2.0)
+        start = max(float(t_s[i0] - step_s / 2.0), 0.0)
         end = float(t_s[i1 - 1] + step_s / 2.0)
-        if end - start >= min_s:
-            out.append(Problem(part=part, reason=reason, start_s=max(start, 0.0), end_s=end))
-    return out
+        if spans and start - spans[-1][1] < join_s:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [
+        Problem(part=part, reason=reason, start_s=a, end_s=b) for a, b in spans if b - a >= min_s
+    ]

@@ -80,7 +80,7 @@ def timeline_svg(a: Analysis) -> str:
         a.baseline.start_s / scale,
         a.baseline.end_s / scale,
         color="0.5",
-        alpha=0.12,
+        alpha=0.35,
         lw=0,
         hatch="//",
         fill=False,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,6 +160,16 @@ def _load_rows(therapist: User) -> dict[int, ClientRow]:
     return rows
 
 
+def _latest_per_client(client_ids: list[int], **subqueries: Any) -> list[tuple[Any, ...]]:
+    """One row per client with the given single-value subqueries (each an index seek)."""
+    from lacrima.web.accounts.models import User
+
+    annotated = User.objects.filter(pk__in=client_ids).annotate(
+        **{name: Subquery(query) for name, query in subqueries.items()}
+    )
+    return list(annotated.values_list("pk", *subqueries))
+
+
 def _sort_keys(therapist: User, rows: dict[int, ClientRow], now: datetime) -> None:
     shares = {cid: row.shared for cid, row in rows.items()}
     for cid in _ids(shares, "screening", "diary"):
@@ -175,25 +185,22 @@ def _sort_keys(therapist: User, rows: dict[int, ClientRow], now: datetime) -> No
             if flag_category(item["kind"]) in row.shared:
                 row.open_flags = (row.open_flags or 0) + item["n"]
     if diary_ids := _ids(shares, "diary"):
-        latest = Episode.objects.filter(client_id__in=diary_ids).values("client_id")
-        for item in latest.annotate(last=Max("started_at")):
-            rows[item["client_id"]].last_episode = item["last"]
+        episodes = Episode.objects.filter(client=OuterRef("pk")).order_by("-started_at")
+        for cid, last in _latest_per_client(diary_ids, last=episodes.values("started_at")[:1]):
+            rows[cid].last_episode = last
     if program_ids := _ids(shares, "program"):
-        trials = Trial.objects.filter(client_id__in=program_ids).values("client_id")
-        for item in trials.annotate(last=Max("created_at")):
-            rows[item["client_id"]].last_practice = item["last"]
+        trials = Trial.objects.filter(client=OuterRef("pk")).order_by("-created_at")
+        for cid, last in _latest_per_client(program_ids, last=trials.values("created_at")[:1]):
+            rows[cid].last_practice = last
     if session_ids := _ids(shares, "sessions"):
-        sessions = (
-            SessionRecord.objects.filter(therapist=therapist, client_id__in=session_ids)
-            .values("client_id")
-            .annotate(
-                last=Max("starts_at", filter=Q(starts_at__lte=now)),
-                next=Min("starts_at", filter=Q(starts_at__gt=now)),
-            )
+        mine = SessionRecord.objects.filter(client=OuterRef("pk"), therapist=therapist)
+        found = _latest_per_client(
+            session_ids,
+            last=mine.filter(starts_at__lte=now).order_by("-starts_at").values("starts_at")[:1],
+            next=mine.filter(starts_at__gt=now).order_by("starts_at").values("starts_at")[:1],
         )
-        for item in sessions:
-            rows[item["client_id"]].last_session = item["last"]
-            rows[item["client_id"]].next_session = item["next"]
+        for cid, last, upcoming in found:
+            rows[cid].last_session, rows[cid].next_session = last, upcoming
     for row in rows.values():
         row.last_activity = _latest(row.last_episode, row.last_practice, row.last_session)
 

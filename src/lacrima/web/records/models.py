@@ -68,7 +68,7 @@ class SessionRecord(models.Model):
         ordering = ["-starts_at", "-pk"]
         indexes = [
             models.Index(fields=["client", "starts_at"]),
-            models.Index(fields=["therapist", "starts_at"]),
+            models.Index(fields=["therapist", "client", "starts_at"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -41,6 +41,7 @@ __all__ = [
     "replace_upload",
     "rerun",
     "store_uploads",
+    "use_file_markers",
 ]
 
 logger = logging.getLogger(__name__)
@@ -198,6 +199,14 @@ def rerun(upload: Upload) -> None:
         raise UploadRefused("This upload holds no readable file; replace it with a new one.")
     with transaction.atomic():
         enqueue_analysis(Upload.objects.select_for_update().get(pk=upload.pk))
+
+
+def use_file_markers(upload: Upload, use: bool) -> None:
+    """Use (or leave out) the markers written in the file; takes effect at the next run."""
+    if upload.use_file_markers != use:
+        upload.use_file_markers = use
+        upload.markers_changed = upload.status == Upload.Status.DONE
+        upload.save(update_fields=["use_file_markers", "markers_changed"])
 
 
 def delete_upload(upload: Upload) -> None:

@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("u/<int:pk>/rerun/", views_uploads.upload_rerun, name="upload_rerun"),
     path("u/<int:pk>/replace/", views_uploads.upload_replace, name="upload_replace"),
     path("u/<int:pk>/delete/", views_uploads.upload_delete, name="upload_delete"),
+    path("u/<int:pk>/file-markers/", views_uploads.upload_file_markers, name="upload_file_markers"),
     path("m/<int:pk>/edit/", views.marker_edit, name="marker_edit"),
     path("m/<int:pk>/delete/", views.marker_delete, name="marker_delete"),
 ]

@@ -29,6 +29,7 @@ from lacrima.web.records.storage import install_upload_handler, remove_folder
 __all__ = [
     "upload_delete",
     "upload_detail",
+    "upload_file_markers",
     "upload_new",
     "upload_replace",
     "upload_rerun",
@@ -156,6 +157,16 @@ def upload_rerun(request: HttpRequest, pk: int) -> HttpResponse:
         services.rerun(upload)
     except LacrimaError as exc:
         messages.error(request, str(exc))
+    return redirect("records:upload", pk=upload.pk)
+
+
+@policy.client_data(SESSIONS, therapist_writes=True)
+@require_POST
+def upload_file_markers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose whether the analysis uses the markers written in the file itself."""
+    upload = access.writable_upload(request.user, pk, what="changed the file's markers")
+    services.use_file_markers(upload, request.POST.get("use") == "1")
+    messages.success(request, "Saved. Re-run the analysis to apply it.")
     return redirect("records:upload", pk=upload.pk)
 
 
