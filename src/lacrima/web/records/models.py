@@ -10,6 +10,7 @@ marks the upload done, so a report is never half-stored. Therapist-added markers
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -111,6 +112,7 @@ class Upload(models.Model):
     read_notes = models.JSONField(default=list, blank=True)
     attempt = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -129,6 +131,15 @@ class Upload(models.Model):
     def is_final(self) -> bool:
         """True once the analysis finished, well or not."""
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Still not finished long after the worker's time limit (the worker stopped)."""
+        from lacrima.web.records.q_settings import TASK_TIMEOUT_S
+
+        since = self.started_at or self.queued_at or self.created_at
+        limit = timedelta(seconds=TASK_TIMEOUT_S + 300)
+        return not self.is_final and since is not None and timezone.now() - since > limit
 
     @property
     def path(self) -> Path | None:

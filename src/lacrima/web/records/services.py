@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 
 from lacrima.io.detect import detect_format, resolve_path
 from lacrima.web.records.models import Report, SessionMarker, SessionRecord, Upload, uploads_root
@@ -86,6 +87,7 @@ def enqueue_analysis(upload: Upload, run_now: bool = False) -> None:
     upload.status = Upload.Status.QUEUED
     upload.stage = "Waiting for the analysis to start"
     upload.started_at = upload.finished_at = None
+    upload.queued_at = timezone.now()
     upload.markers_changed = False
     upload.save()
     args = (upload.pk, upload.attempt)
