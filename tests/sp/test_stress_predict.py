@@ -39,11 +39,20 @@ def test_one_subject_meets_the_thresholds(vsp) -> None:  # type: ignore[no-untyp
     assert r.rebound_ok  # the parasympathetic index rose above its stress level each time
 
 
+def test_pulse_onset_timing_makes_wrist_ppg_usable(vsp) -> None:  # type: ignore[no-untyped-def]
+    # with beats timed at the pulse onset (Chiarugi et al. 2007) every stressor of S14
+    # has enough usable beat intervals (with systolic peaks: 2 of 3; docs/validation.md)
+    r = vsp.validate_subject(DATA, "S14")
+    assert all(np.isfinite(x) for x in r.rebounds)
+    assert r.rebound_ok
+
+
 @pytest.mark.slow
 def test_all_subjects_sympathetic_auroc(vsp) -> None:  # type: ignore[no-untyped-def]
     results = [vsp.validate_subject(DATA, s) for s in vsp.subjects_in(DATA)]
     aurocs = [r.auroc for r in results]
     assert np.median(aurocs) >= vsp.AUROC_MIN
-    assert min(aurocs) >= 0.75
+    assert min(aurocs) >= 0.8
     rose = [x > 0 for r in results for x in r.rebounds if np.isfinite(x)]
-    assert np.mean(rose) >= 0.6  # measured 7/10; see docs/validation.md for the misses
+    assert len(rose) >= 12  # measured 13 of 15 assessable (was 10 with systolic peaks)
+    assert np.mean(rose) >= 0.85  # measured 12/13; see docs/validation.md for the miss

@@ -8,6 +8,7 @@ Public API (see ``docs/dev/contracts.md``):
 - electrodermal activity: :func:`process_eda`, :class:`EdaResult`
 - respiration: :func:`process_resp`, :class:`RespResult`
 - heart-rate variability: :func:`hrv_windows`, :class:`HrvWindows`
+- PPG beat timing: :func:`pulse_onsets`, :class:`PulseOnsets` (pulse foot, plausibility)
 
 Every function takes 1-D arrays and rates in Hz, returns frozen dataclasses (or
 arrays), gives times in seconds from the first sample, and raises
@@ -22,12 +23,14 @@ from lacrima.physio.cardiac import CardiacResult, process_cardiac
 from lacrima.physio.eda import EdaResult, process_eda
 from lacrima.physio.filters import bandpass, decimate_to, highpass, interpolate_nans, lowpass
 from lacrima.physio.hrv import HrvWindows, hrv_windows
+from lacrima.physio.ppg_timing import PulseOnsets, pulse_onsets
 from lacrima.physio.resp import RespResult, process_resp
 
 __all__ = [
     "CardiacResult",
     "EdaResult",
     "HrvWindows",
+    "PulseOnsets",
     "RespResult",
     "bandpass",
     "decimate_to",
@@ -39,4 +42,5 @@ __all__ = [
     "process_cardiac",
     "process_eda",
     "process_resp",
+    "pulse_onsets",
 ]

@@ -145,10 +145,13 @@ def _from_hr(ch: Any, duration_s: float) -> CardiacSeries:
 def _from_waveform(ch: Any) -> CardiacSeries:
     from lacrima.physio import process_cardiac
 
-    res = process_cardiac(np.asarray(ch.samples, dtype=float), ch.fs_hz, kind=ch.kind)
-    beats = np.asarray(res.beat_times_s, dtype=float) + ch.start_s
-    ibi = np.asarray(res.ibi_clean_ms, dtype=float)
-    t = beats[1:] if len(ibi) == len(beats) - 1 else beats[: len(ibi)]
+    x = np.asarray(ch.samples, dtype=float)
+    res = process_cardiac(x, ch.fs_hz, kind=ch.kind)
+    if ch.kind == "ppg":
+        t, ibi = _pulse_intervals(x, ch.fs_hz, res)
+    else:
+        t, ibi = np.asarray(res.beat_times_s, dtype=float), np.asarray(res.ibi_clean_ms, float)
+    t = t + ch.start_s
     ok = np.isfinite(ibi)
     # Orphanidou et al. (2015) accept a window at quality >= a (0.66 ECG, 0.86 PPG):
     # rescale so that a -> 1 and 0.75 a -> 0, making both kinds comparable and giving
@@ -162,6 +165,32 @@ def _from_waveform(ch: Any) -> CardiacSeries:
         quality_t_s=np.asarray(res.quality_t_s, dtype=float) + ch.start_s,
         quality=q,
     )
+
+
+def _pulse_intervals(x: np.ndarray, fs: float, res: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Beat times (s) and corrected intervals (ms) of a PPG, timed at the pulse onsets.
+
+    The systolic peak of a wrist PPG jitters between the humps of the pulse; the onset
+    (intersecting tangents, Chiarugi et al. 2007; Charlton et al. 2022) is stable.
+    Intervals touching a pulse whose shape disagrees with its neighbours, or spanning
+    a signal gap, are unknown rather than interpolated
+    (:func:`lacrima.physio.ppg_timing.pulse_onsets`).
+    """
+    from lacrima.physio.ibi import BeatFlag
+    from lacrima.physio.ppg_timing import pulse_onsets
+
+    on = pulse_onsets(x, fs, res.beats)
+    gap_in = np.asarray(res.artifact_flags) == BeatFlag.GAP
+    keep = on.plausible.copy()
+    # a dropped pulse breaks the interval chain: the next kept pulse starts a new run
+    dropped_before = np.concatenate(([0], np.cumsum(~keep | gap_in)))[:-1]
+    t = on.onset_s[keep]  # increasing: each onset lies between its peak and the last
+    brk = np.diff(dropped_before[keep], prepend=-1) > 0
+    brk |= gap_in[keep]
+    if t.size < 2:
+        return t, np.full(t.size, np.nan)
+    corr = correct_ibi(t, gap_before=brk, resolution_s=1.0 / fs)
+    return t, np.asarray(corr.ibi_clean_ms, dtype=float)
 
 
 def _usable(ch: Any) -> str | None:
