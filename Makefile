@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install browser bench e2e clean
+.PHONY: run test lint format install browser bench validate e2e clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,19 @@ test: install browser lint
 e2e: install browser
 	$(BIN)/pytest -m browser
 
+## Speed and accuracy against NeuroKit2 and the floors; prints medians and ratios.
 bench: install
 	$(BIN)/python benchmarks/beats_accuracy.py
 	$(BIN)/python benchmarks/bench_physio.py
+	$(BIN)/python benchmarks/bench_sp.py
+	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_dashboard.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
+	$(BIN)/python benchmarks/bench_batch.py
+
+## The S-P model against real (Stress-Predict) and simulated sessions (docs/validation.md).
+validate: install
+	$(BIN)/python benchmarks/validate_stress_predict.py
+	$(BIN)/python benchmarks/validate_sim.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -130,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(tempfile.gettempdir()) / "lacrima-bench-batch",
         help="cache folder for the generated recordings",
     )
-    parser.add_argument("--repeats", type=int, default=1, help="repeats of each measurement")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="repeats of each measurement (medians)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument(
         "--generate-only", action="store_true", help="write the recordings and stop"
@@ -139,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     for name in ("bench_batch", "lacrima.batch"):
         logging.getLogger(name).setLevel(logging.INFO)
+    logging.getLogger("distributed").setLevel(logging.WARNING)
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     paths = generate(args.data_dir, args.n, args.duration_s, args.fs, jobs=cpus or 1)

@@ -263,3 +263,10 @@ def _n_workers(scheduler_file: Path) -> int:
 def environ_value(key: str) -> str | None:
     """Run on a worker: one of its environment variables."""
     return os.environ.get(key)
+
+
+def dask_config_value(key: str) -> object:
+    """Run on a worker: one of its Dask configuration values."""
+    import dask
+
+    return dask.config.get(key)

@@ -20,7 +20,7 @@ import lacrima.batch
 from lacrima.batch import cluster
 from lacrima.errors import LacrimaError
 
-from .conftest import environ_value, fake_analyze, write_plain_csv
+from .conftest import dask_config_value, environ_value, fake_analyze, write_plain_csv
 
 
 @pytest.fixture(scope="module")
@@ -174,11 +174,16 @@ def test_stale_temporary_parts_are_removed(tmp_path: Path, threaded_client: Any)
 def test_local_workers_get_single_thread_blas_and_no_malloc_trim(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Dask's MALLOC_TRIM_THRESHOLD_ slows the analysis 1.4-1.8x; the caller's env is kept."""
+    """Dask's MALLOC_TRIM_THRESHOLD_ slows the analysis 1.4-1.8x, and its profiler a few %.
+
+    The caller's environment is left as it was.
+    """
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with cluster.connect(None, 1, 1, "auto") as (client, where):
         assert where == "local cluster, 1 worker"
         assert client.submit(environ_value, "OMP_NUM_THREADS").result() == "1"
         assert client.submit(environ_value, "MALLOC_TRIM_THRESHOLD_").result() is None
+        profiling = client.submit(dask_config_value, "distributed.worker.profile.enabled")
+        assert profiling.result() is False
     assert "OMP_NUM_THREADS" not in os.environ

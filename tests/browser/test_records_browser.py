@@ -95,6 +95,7 @@ def test_session_upload_report_marker_and_client_view(
     sign_in(page, "dr_tan")
     page.goto("/records/")
     page.get_by_role("link", name="Alice").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Record a session").click()
     page.get_by_label("Length (minutes)").fill("50")
     page.get_by_label("Notes").fill("Talked about her father; tears near the end.")

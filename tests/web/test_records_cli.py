@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -45,7 +46,9 @@ def _run(app_: Any, headers: list[tuple[bytes, bytes]]) -> tuple[list[dict[str, 
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/records/s/1/uploads/", "headers": headers}
-    asyncio.run(app_(inner)(scope, receive, send))
+    # A thread of its own: the browser tests leave an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app_(inner)(scope, receive, send)).result()
     return sent, reached
 
 

@@ -321,3 +321,41 @@ def test_demo_session_is_analysed_once(make_user: Any, link: Any) -> None:
     assert len(rows) == 2 and any("Stress-Predict" in r["notes"] for r in rows)
     recordings = registry.exporters()["session_recordings"](users["client"])
     assert recordings[0]["files"] == DEMO_FILE.name and recordings[0]["report_json"]
+
+
+def test_a_stuck_analysis_can_be_rerun(record: Any, client_of: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    upload = Upload.objects.create(
+        session=record,
+        files=["x.csv"],
+        folder="x",
+        primary="x.csv",
+        status=Upload.Status.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+    )
+    page = client_of(record.therapist).get(reverse("records:upload", kwargs={"pk": upload.pk}))
+    assert "stopped without finishing" in page.text and "Re-run the analysis" in page.text
+    client_of(record.therapist).post(reverse("records:upload_rerun", kwargs={"pk": upload.pk}))
+    upload.refresh_from_db()
+    assert upload.status == Upload.Status.QUEUED and upload.attempt == 1
+
+
+@pytest.mark.usefixtures("clean_uploads")
+def test_refused_access_keeps_no_staged_file(record: Any, make_user: Any, client_of: Any) -> None:
+    other = make_user(role="therapist", username="dr_other")
+    url = reverse("records:upload_new", kwargs={"pk": record.pk})
+
+    def files() -> list[Any]:
+        return upload_files(("rec.csv", b"time_s,eda\n0,1\n0.25,1\n"))
+
+    assert client_of(other).post(url, {"files": files()}).status_code == 404
+    assert client_of(record.client).post(url, {"files": files()}).status_code == 403
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(record.therapist, backend="django.contrib.auth.backends.ModelBackend")
+    assert strict.post(url, {"files": files()}).status_code == 403, "no CSRF token"
+    assert stored_files() == [] and not Upload.objects.exists()

@@ -1,9 +1,9 @@
 """Connecting to a Dask cluster for a cohort run: a local one, or one by address.
 
 The local cluster is made of worker processes (one per usable core, one thread each,
-on 127.0.0.1), started with single-threaded BLAS/OpenMP and without Dask's malloc trim
-setting (see ``_LOCAL_WORKER_ENV``). Before any work is sent, a probe task checks that
-the workers can import Lacrima.
+on 127.0.0.1), started with single-threaded BLAS/OpenMP, without Dask's malloc trim
+setting and without its statistical profiler (see ``_LOCAL_WORKER_ENV``). Before any
+work is sent, a probe task checks that the workers can import Lacrima.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ _LOCAL_WORKER_ENV: dict[str, Any] = {
     # a fresh mmap with page faults: measured here, the analysis ran 1.4-1.8x slower (and
     # 2.5x the system time). A task holds one recording, so memory stays bounded anyway.
     f"{_PRE_SPAWN}.MALLOC_TRIM_THRESHOLD_": None,
+    # The statistical profiler samples the task thread's Python stack every 10 ms (for
+    # the dashboard's profile page); on this Python-heavy analysis that costs a few %.
+    "distributed.worker.profile.enabled": False,
 }
 _SPAWN_KEYS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "PYTHONHASHSEED")
 

@@ -18,4 +18,7 @@ warnings.filterwarnings(
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lacrima.web.settings")
 
-application = get_asgi_application()
+from lacrima.web.records.asgi import UploadLimitMiddleware  # noqa: E402  (needs settings)
+
+# Refuse an over-size upload from its declared length, before Django reads the body.
+application = UploadLimitMiddleware(get_asgi_application())

@@ -12,7 +12,8 @@ from django.urls import NoReverseMatch, reverse
 _NAV = (
     ("diary:index", "Diary", ("client",)),
     ("program:index", "Program", ("client",)),
-    ("records:index", "Sessions", ("therapist",)),
+    ("records:mine", "My sessions", ("client",)),
+    ("records:index", "Dashboard", ("therapist",)),
     ("accounts:clients", "Clients", ("therapist",)),
     ("accounts:sharing", "Sharing", ("client",)),
     ("accounts:staff_users", "Users", ("admin",)),

@@ -26,7 +26,7 @@ DEMO_USERS = {
     "client": ("demo_client", "Sam", "Demo (client)"),
     "admin": ("demo_admin", "Alex", "Demo (admin)"),
 }
-DEMO_CONSENTS = ("diary", "checkins", "program")
+DEMO_CONSENTS = ("diary", "checkins", "program", "sessions")
 DEMO_NOTE = (
     "This is a demo account. I tend to hold back tears when others are around, and I'd "
     "like to understand when crying helps me and when it doesn't."

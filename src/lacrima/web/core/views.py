@@ -31,6 +31,11 @@ def _home_cards(user: Any) -> list[dict[str, str]]:
                 "Step by step, at your own pace; 'not now' is always fine.",
             ),
             (
+                "records:mine",
+                "My sessions",
+                "The plain-language summaries of sessions you share.",
+            ),
+            (
                 "accounts:sharing",
                 "What I share",
                 "Choose what each therapist can see. Change it any time.",
@@ -38,8 +43,8 @@ def _home_cards(user: Any) -> list[dict[str, str]]:
             ("accounts:profile", "A note for my therapists", "Anything you want them to know."),
         ],
         "therapist": [
+            ("records:index", "Dashboard", "Flags first, then each client's shared activity."),
             ("accounts:clients", "My clients", "What each client chose to share, one click away."),
-            ("records:index", "Session records", "Physiology and the S-P report."),
         ],
         "admin": [
             (

@@ -34,7 +34,7 @@ PHASE_WORDS = {
 CYCLE_WORDS = {
     "complete": "S-phase followed by a P-phase",
     "unresolved": "no clear P-phase within the search window",
-    "undetermined": "P-phase not measurable (no heartbeat signal)",
+    "undetermined": "P-phase not measurable (heartbeat signal missing or unusable)",
 }
 CLIENT_PHASE_WORDS = {
     "baseline": "calm, close to how you were at the start",

@@ -8,11 +8,13 @@ file system, so the move is atomic); anything refused is deleted at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import secrets
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,8 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-+() ]{0,150}$")
 #: Files that travel with a main file of the same stem (WFDB header/signal/annotations,
 #: BIDS JSON sidecar, the markers sidecar of a CSV).
 _COMPANION_SUFFIXES = (".dat", ".atr", ".qrs", ".json", ".markers.csv")
+#: Age after which a forgotten staging folder is removed, s.
+STALE_STAGING_S = 24 * 3600
 
 
 class UploadRefused(LacrimaError):
@@ -87,7 +91,16 @@ def too_large_error() -> TooLargeError:
 
 
 def stage_folder() -> Path:
-    """A new, empty, private staging folder under ``<uploads>/.incoming``."""
+    """A new, empty, private staging folder under ``<uploads>/.incoming``.
+
+    Staging folders left behind by an interrupted server (older than a day) are removed.
+    """
+    incoming = private_folder(".incoming")
+    cutoff = time.time() - STALE_STAGING_S
+    for old in incoming.iterdir():
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                remove_folder(old)
     return private_folder(Path(".incoming") / secrets.token_hex(8))
 
 

@@ -44,7 +44,7 @@ def _staged(form: UploadForm) -> list[Any]:
 
 
 def _discard(request: HttpRequest) -> None:
-    """Delete whatever the request staged (a refused or invalid upload keeps nothing)."""
+    """Delete what the request staged and did not store (stored files were moved away)."""
     for upload in request.FILES.getlist("files"):
         path = getattr(upload, "staged_path", None)
         if path is not None:
@@ -56,10 +56,8 @@ def _receive(request: HttpRequest) -> tuple[UploadForm, str]:
     form = UploadForm(request.POST, request.FILES)
     refusal = getattr(request, "upload_refusal", None)
     if refusal is not None:
-        _discard(request)
         return form, str(refusal)
     if not form.is_valid():
-        _discard(request)
         return form, " ".join(e for errors in form.errors.values() for e in errors)
     return form, ""
 
@@ -87,7 +85,10 @@ def _upload_new(request: HttpRequest, pk: int) -> HttpResponse:
 def upload_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload one or more recordings to a session; the analysis runs in the worker."""
     install_upload_handler(request)
-    return _upload_new(request, pk)
+    try:
+        return _upload_new(request, pk)
+    finally:
+        _discard(request)  # what was staged and not stored: refused, invalid, no access
 
 
 def _report_context(request: HttpRequest, upload: Upload) -> dict[str, Any]:
@@ -145,7 +146,10 @@ def _upload_replace(request: HttpRequest, pk: int) -> HttpResponse:
 def upload_replace(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a new file in place of this recording (e.g. after a failed read)."""
     install_upload_handler(request)
-    return _upload_replace(request, pk)
+    try:
+        return _upload_replace(request, pk)
+    finally:
+        _discard(request)
 
 
 @policy.client_data(SESSIONS, therapist_writes=True)
