@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from lacrima.errors import SignalError
 from lacrima.physio.eda import EDA_FS_HZ, EdaResult, decompose_eda, process_eda
 
-DATA = Path("/work/shared/data")
+DATA = Path(os.environ.get("LACRIMA_SHARED_DATA", "/work/shared/data"))
 E4_S04 = DATA / "stress-predict" / "Raw_data" / "S04" / "EDA.csv"
 NK_EVENTS = DATA / "neurokit-example-bio" / "bio_eventrelated_100hz.csv"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,11 @@ import pytest
 from lacrima.errors import SignalError
 from lacrima.physio.resp import RespResult, process_resp
 
-NK_REST = Path("/work/shared/data/neurokit-example-bio/bio_resting_8min_100hz.csv")
+NK_REST = (
+    Path(os.environ.get("LACRIMA_SHARED_DATA", "/work/shared/data"))
+    / "neurokit-example-bio"
+    / "bio_resting_8min_100hz.csv"
+)
 
 
 def _breaths(periods, amplitudes, fs: float, inhale_fraction: float = 0.4) -> np.ndarray:
