@@ -34,8 +34,13 @@ format: install
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
+## The whole suite on SQLite; then, when LACRIMA_TEST_POSTGRES is set (as in CI), every
+## test that touches the database again on PostgreSQL.
 test: install browser lint
-	$(BIN)/pytest
+	env -u LACRIMA_TEST_POSTGRES $(BIN)/pytest
+	@if [ -n "$$LACRIMA_TEST_POSTGRES" ]; then \
+	  echo "== again on PostgreSQL ($$LACRIMA_TEST_POSTGRES)"; \
+	  $(BIN)/pytest tests/web tests/browser; fi
 
 e2e: install browser
 	$(BIN)/pytest -m browser

@@ -9,6 +9,8 @@ Public API (see ``docs/dev/contracts.md``):
 - respiration: :func:`process_resp`, :class:`RespResult`
 - heart-rate variability: :func:`hrv_windows`, :class:`HrvWindows`
 - PPG beat timing: :func:`pulse_onsets`, :class:`PulseOnsets` (pulse foot, plausibility)
+- breathing rate from the pulse: :func:`estimate_resp_rate`, :func:`resp_rate_from_beats`,
+  :class:`RespRateEstimate` (RIIV/RIAV/RIFV fused; Karlen et al. 2013)
 
 Every function takes 1-D arrays and rates in Hz, returns frozen dataclasses (or
 arrays), gives times in seconds from the first sample, and raises
@@ -23,6 +25,7 @@ from lacrima.physio.cardiac import CardiacResult, process_cardiac
 from lacrima.physio.eda import EdaResult, process_eda
 from lacrima.physio.filters import bandpass, decimate_to, highpass, interpolate_nans, lowpass
 from lacrima.physio.hrv import HrvWindows, hrv_windows
+from lacrima.physio.ppg_resp import RespRateEstimate, estimate_resp_rate, resp_rate_from_beats
 from lacrima.physio.ppg_timing import PulseOnsets, pulse_onsets
 from lacrima.physio.resp import RespResult, process_resp
 
@@ -31,10 +34,12 @@ __all__ = [
     "EdaResult",
     "HrvWindows",
     "PulseOnsets",
+    "RespRateEstimate",
     "RespResult",
     "bandpass",
     "decimate_to",
     "detect_beats",
+    "estimate_resp_rate",
     "highpass",
     "hrv_windows",
     "interpolate_nans",
@@ -43,4 +48,5 @@ __all__ = [
     "process_eda",
     "process_resp",
     "pulse_onsets",
+    "resp_rate_from_beats",
 ]

@@ -8,6 +8,7 @@ of Lacrima (web session records, the batch runner) consume it, so its keys are s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -100,6 +101,9 @@ class Analysis:
         Cycles and phases.
     resp_rate_bpm : numpy.ndarray or None
         Breathing rate on the index grid (shown beside RSA), when known.
+    resp_rate_source : str or None
+        ``"respiration"`` (a respiration channel) or ``"derived"`` (estimated from the
+        pulse, Karlen et al. 2013; NaN where the estimate is poor).
     markers : tuple
         ``(time_s, label, duration_s)`` of the recording's markers.
     problems : tuple of Problem
@@ -122,6 +126,7 @@ class Analysis:
     problems: tuple[Problem, ...]
     options: Options
     channel_quality: dict[str, np.ndarray] = field(default_factory=dict)
+    resp_rate_source: str | None = None
 
     @property
     def cycles(self) -> tuple[Cycle, ...]:
@@ -165,6 +170,7 @@ class Analysis:
                 "sympathetic_quality": _arr(ix.sympathetic_quality),
                 "parasympathetic_quality": _arr(ix.parasympathetic_quality),
                 "resp_rate_bpm": _arr(self.resp_rate_bpm, 2),
+                "resp_rate_source": self.resp_rate_source,
                 "components": {k: _arr(v) for k, v in ix.z.items()},
             },
             "phases": [p.to_dict() for p in self.phases],
@@ -317,6 +323,12 @@ def analyze(
     channels = _channel_infos(rec, table, o, problems)
     problems += list(ix.problems)
     resp = table.features.get("resp_rate_bpm")
+    resp_source = None if resp is None else "respiration"
+    derived = table.features.get("resp_rate_derived_bpm")
+    if resp is None and derived is not None:
+        ok = derived.quality >= o.min_quality
+        resp = dataclasses.replace(derived, values=np.where(ok, derived.values, np.nan))
+        resp_source = "derived"
     start = rec.start_time.isoformat().replace("+00:00", "Z") if rec.start_time else None
     return Analysis(
         source=rec.source,
@@ -327,6 +339,7 @@ def analyze(
         indices=ix,
         segmentation=seg,
         resp_rate_bpm=None if resp is None else resp.values,
+        resp_rate_source=resp_source,
         markers=tuple((float(m.time_s), str(m.label), float(m.duration_s)) for m in rec.markers),
         problems=tuple(problems),
         options=o,

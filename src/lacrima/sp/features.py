@@ -16,6 +16,8 @@ feature                       from        statistic (window, centred)
 ``scr_rate_per_min``          EDA         SCR onsets per minute (``scr_window_s``)
 ``resp_rate_bpm``             resp        60 / mean breath period (``resp_window_s``)
 ``resp_irregularity``         resp        mean CV of breath period and amplitude
+``resp_rate_derived_bpm``     PPG/ECG     breathing rate from the pulse's respiratory
+                              (no resp)   modulations, fused (32 s; Karlen et al. 2013)
 ============================  ==========  ==============================================
 
 EDA features are moved back by ``eda_latency_s`` (EDA lags the sympathetic burst).
@@ -53,6 +55,7 @@ FEATURES = (
     "rsa_p2t_ms",
     "rmssd_ms",
     "hf_power_ms2",
+    "resp_rate_derived_bpm",
 )
 
 # candidate priority when qualities tie: lab ECG first, then wrist/finger sources
@@ -199,6 +202,12 @@ def _cardiac_features(
             q = q * _plausible(h, grid, gap)
             method = str(getattr(h, "rsa_method", "")) if feat == "rsa_p2t_ms" else ""
             res[feat] = (vals, q, out.name, out.kind, method)
+    b = c.breathing
+    if b is not None and len(b.t_s):
+        gap = 2.0 * o.step_s + 1.0
+        rate = _on_grid(b.t_s, np.asarray(b.rate_bpm, dtype=float), grid, gap)
+        qb = np.nan_to_num(_on_grid(b.t_s, np.asarray(b.quality, dtype=float), grid, gap))
+        res["resp_rate_derived_bpm"] = (rate, qb, out.name, out.kind, "derived")
     return res
 
 
@@ -291,6 +300,7 @@ def features_from_outputs(
         "rsa_p2t_ms": o.hrv_window_s,
         "rmssd_ms": o.hrv_window_s,
         "hf_power_ms2": o.hf_window_s,
+        "resp_rate_derived_bpm": 32.0,
     }
     feats = {k: _fuse(k, v, windows[k]) for k, v in cands.items()}
     return FeatureTable(t_s=grid, features=feats, channel_quality=chan_q, outputs=outputs)

@@ -29,6 +29,18 @@ HF power is weighted 0 in windows whose breathing rate (from a respiration chann
 outside 9-24 breaths/min, because the respiratory sinus arrhythmia then falls outside
 the 0.15-0.40 Hz band (Grossman & Taylor 2007); the peak-to-trough RSA, which follows
 each breath, carries the parasympathetic index there.
+
+Without a respiration channel the breathing rate is *derived* from the pulse
+(``resp_rate_derived_bpm``: respiratory modulations of the PPG/ECG fused where they
+agree, Karlen et al. 2013). It never enters an index. Where it is known (quality >=
+``min_quality``) it gates HF power as above, and where it departs from its own baseline
+median by more than 4 breaths/min, RSA and HF power are weighted 0: RSA amplitude grows
+as breathing slows or deepens and shrinks as it quickens, with no change in vagal tone
+(Hirsch & Bishop 1981; Grossman & Taylor 2007), so an RSA measured at another breathing
+rate is not comparable with its baseline (Ritz 2009). 4 breaths/min is the largest
+spread Karlen et al. (2013) accept between the three modulations: a smaller departure
+is within the estimate's own uncertainty. RMSSD, a beat-to-beat measure that does not
+depend on a frequency band, carries the parasympathetic index in those windows.
 """
 
 from __future__ import annotations
@@ -51,6 +63,9 @@ _NOISE_WINDOW_S = 30.0  # short-term noise: deviation from a 30-s moving mean
 _MIN_NOISE_VAR = 0.05  # z²; caps the timing weight of a very smooth input
 _EDA_INPUTS = ("scl_us", "scr_rate_per_min")
 _HF_BAND_BPM = (9.0, 24.0)  # 0.15-0.40 Hz
+_BREATHING_DEPARTURE_BPM = 4.0  # derived breathing rate off its baseline: RSA, HF out
+_BREATHING_GATED = ("rsa_p2t_ms", "hf_power_ms2")
+_DERIVED = "resp_rate_derived_bpm"
 
 
 @dataclass(frozen=True)
@@ -216,6 +231,11 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
     inputs: list[IndexInput] = []
     problems: list[Problem] = []
     resp = table.features.get("resp_rate_bpm")
+    derived = None
+    if resp is None and _DERIVED in table.features:
+        derived, derived_input = _derived_breathing(table, baseline, options)
+        if derived_input is not None:
+            inputs.append(derived_input)
     tim = {k: (np.zeros(n), np.zeros(n)) for k in ("sympathetic", "parasympathetic", "eda")}
     for name, comp in COMPONENTS.items():
         feat = table.features.get(name)
@@ -236,10 +256,12 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
             continue
         z = np.clip((x - ref.median) / ref.scale, -_Z_CLIP, _Z_CLIP)
         q = np.where(np.isfinite(z) & (feat.quality >= options.min_quality), feat.quality, 0.0)
-        if name == "hf_power_ms2" and resp is not None:
-            rr = resp.values
+        rr = resp.values if resp is not None else (None if derived is None else derived[0])
+        if name == "hf_power_ms2" and rr is not None:
             outside = np.isfinite(rr) & ((rr < _HF_BAND_BPM[0]) | (rr > _HF_BAND_BPM[1]))
             q = np.where(outside, 0.0, q)
+        if name in _BREATHING_GATED and derived is not None:
+            q = np.where(derived[1], 0.0, q)
         zs[name] = np.where(q > 0, z, np.nan)
         s, w = acc[comp.index]
         # bounded influence: one input cannot outweigh the others by an extreme value
@@ -266,6 +288,8 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
             )
         )
     out: dict[str, np.ndarray] = {}
+    if derived is not None:
+        zs[_DERIVED] = derived[2]
     for key, (s, w) in acc.items():
         with np.errstate(invalid="ignore", divide="ignore"):
             out[key] = np.where(w > 0, s / np.where(w > 0, w, 1.0), np.nan)
@@ -310,3 +334,38 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
         inputs=tuple(inputs),
         problems=tuple(problems),
     )
+
+
+def _derived_breathing(
+    table: FeatureTable, baseline: Baseline, options: Options
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray] | None, IndexInput | None]:
+    """The derived breathing rate where known, where it departs from baseline, and its z.
+
+    Returns ``((rate, departs, z), input)``; ``rate`` is NaN where the estimate's quality
+    is below ``min_quality``; ``departs`` is True where it differs from its baseline median
+    by more than 4 breaths/min. The input (weight 0) lists it in the report.
+    """
+    feat = table.features[_DERIVED]
+    known = np.isfinite(feat.values) & (feat.quality >= options.min_quality)
+    rate = np.where(known, feat.values, np.nan)
+    ref = reference_of(rate, feat.quality, table.t_s, baseline, 1.5, options.min_quality)
+    if ref is None:  # no baseline breathing rate: nothing to compare with
+        return (rate, np.zeros(len(rate), dtype=bool), np.full(len(rate), np.nan)), None
+    departs = known & (np.abs(rate - ref.median) > _BREATHING_DEPARTURE_BPM)
+    z = (rate - ref.median) / ref.scale
+    n = max(len(rate), 1)
+    info = IndexInput(
+        index="parasympathetic",
+        feature=_DERIVED,
+        description="breathing rate, derived from the pulse (not averaged in: RSA and HF "
+        "power are left out where it departs from baseline by > 4/min)",
+        channels=feat.share(options.min_quality),
+        weight=0.0,
+        transform="linear",
+        window_s=feat.window_s,
+        baseline_median=ref.median,
+        baseline_scale=ref.scale,
+        coverage=float(np.sum(known) / n),
+        reference_end_s=ref.end_s,
+    )
+    return (rate, departs, z), info

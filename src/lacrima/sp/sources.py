@@ -44,6 +44,9 @@ class CardiacSeries:
     quality_t_s: np.ndarray
     quality: np.ndarray
     has_beats: bool = True
+    breathing: Any = None
+    """Breathing rate derived from the waveform (:class:`lacrima.physio.ppg_resp.RespRateEstimate`,
+    times in recording time), only when the recording has no respiration channel."""
     _hrv_cache: dict[tuple[float, float], Any] = field(default_factory=dict, repr=False)
 
     def hrv(
@@ -142,7 +145,7 @@ def _from_hr(ch: Any, duration_s: float) -> CardiacSeries:
     )
 
 
-def _from_waveform(ch: Any) -> CardiacSeries:
+def _from_waveform(ch: Any, derive_breathing: bool = False) -> CardiacSeries:
     from lacrima.physio import process_cardiac
 
     x = np.asarray(ch.samples, dtype=float)
@@ -164,7 +167,26 @@ def _from_waveform(ch: Any) -> CardiacSeries:
         ibi_ms=ibi[ok],
         quality_t_s=np.asarray(res.quality_t_s, dtype=float) + ch.start_s,
         quality=q,
+        breathing=_derived_breathing(x, ch, res) if derive_breathing else None,
     )
+
+
+def _derived_breathing(x: np.ndarray, ch: Any, res: Any) -> Any:
+    """Breathing rate from the pulse's respiratory modulations, in recording time.
+
+    Karlen et al. (2013): intensity, amplitude and interval modulations, fused where
+    they agree (:func:`lacrima.physio.ppg_resp.resp_rate_from_beats`).
+    """
+    import dataclasses
+
+    from lacrima.physio.ppg_resp import per_beat_modulations, resp_rate_from_beats
+
+    beats = np.asarray(res.beats, dtype=np.int64)
+    if beats.size < 4:
+        return None
+    inten, amp, t = per_beat_modulations(x, ch.fs_hz, beats, ch.kind)
+    est = resp_rate_from_beats(t, inten, amp, duration_s=x.size / ch.fs_hz)
+    return dataclasses.replace(est, t_s=est.t_s + ch.start_s)
 
 
 def _pulse_intervals(x: np.ndarray, fs: float, res: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -237,6 +259,8 @@ def process_channels(
     outputs: dict[str, ChannelOutput] = {}
     problems: list[Problem] = []
     candidates = [c for c in recording.channels.values() if c.kind in USED_KINDS]
+    # without a respiration channel, breathing is estimated from the pulse (PPG/ECG)
+    derive = not any(c.kind == "resp" for c in candidates)
     if not candidates:
         found = ", ".join(f"{c.name} ({c.kind})" for c in recording.channels.values()) or "none"
         raise AnalysisError(
@@ -252,7 +276,7 @@ def process_channels(
         try:
             if ch.kind in ("ecg", "ppg"):
                 out = ChannelOutput(
-                    ch.name, ch.kind, ch.start_s, ch.fs_hz, cardiac=_from_waveform(ch)
+                    ch.name, ch.kind, ch.start_s, ch.fs_hz, cardiac=_from_waveform(ch, derive)
                 )
             elif ch.kind == "ibi":
                 out = ChannelOutput(
