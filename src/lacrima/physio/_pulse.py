@@ -80,8 +80,11 @@ def detect(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray, float, int
     edges = np.diff(blocks.astype(np.int8), prepend=0, append=0)
     starts = np.flatnonzero(edges == 1)
     stops = np.flatnonzero(edges == -1)
-    # Blocks cut by the record's edges hold no complete systolic wave.
-    keep = (stops - starts >= w_peak) & (starts > 0) & (stops < blocks.size)
+    # Blocks cut by the record's edges hold no complete systolic wave. Elgendi et al.
+    # reject blocks narrower than W1 (111 ms); at the ~50 Hz detection rate a width is
+    # known only to one sample, so a block one sample short of W1 (a narrow systolic
+    # wave at 170-180 bpm) is kept.
+    keep = (stops - starts >= max(1, w_peak - 1)) & (starts > 0) & (stops < blocks.size)
     starts, stops = starts[keep], stops[keep]
     if starts.size == 0:
         return np.empty(0, dtype=np.int64), band, fd, factor

@@ -28,7 +28,6 @@ interpolation". IEEE Trans Acoust Speech Signal Process 29:155-162, 1981 (CIC).
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +36,7 @@ from numpy.typing import ArrayLike
 
 from lacrima.errors import SignalError
 from lacrima.physio import _pulse, _qrs
+from lacrima.physio._validate import as_signal, check_fs
 
 __all__ = ["BeatDetection", "detect_beats", "detect_beats_detailed"]
 
@@ -238,29 +238,13 @@ def validate_cardiac_input(
     """
     if not isinstance(kind, str) or kind not in DETECTORS:
         raise SignalError(f"kind must be one of {sorted(DETECTORS)}; got {kind!r}")
-    try:
-        rate = float(fs)
-    except (TypeError, ValueError) as exc:
-        raise SignalError(f"fs must be a sampling rate in Hz (> 0); got {fs!r}") from exc
-    if not math.isfinite(rate) or rate <= 0:
-        raise SignalError(f"fs must be a sampling rate in Hz (> 0); got {fs!r}")
+    rate = check_fs(fs)
     if rate < MIN_FS_HZ[kind]:
         raise SignalError(
             f"fs must be at least {MIN_FS_HZ[kind]:g} Hz for kind={kind!r} (the detection "
             f"band would not fit below the Nyquist frequency); got {fs!r}"
         )
-    try:
-        x = np.asarray(signal, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise SignalError(
-            f"signal must be a numeric 1-D array; got {type(signal).__name__}"
-        ) from exc
-    if x.ndim != 1:
-        raise SignalError(
-            f"signal must be a 1-D array of samples; got an array of shape {x.shape}. "
-            "Pass one channel at a time."
-        )
-    return x, rate, kind
+    return as_signal(signal), rate, kind
 
 
 def _bridge_gaps(x: np.ndarray, missing: np.ndarray) -> np.ndarray:

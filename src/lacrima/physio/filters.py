@@ -45,9 +45,8 @@ _MAX_ORDER = 10
 
 
 def _check_order(order: int) -> int:
-    if isinstance(order, bool) or not isinstance(order, int | np.integer):
-        raise SignalError(f"order must be an integer from 1 to {_MAX_ORDER}; got {order!r}")
-    if not 1 <= int(order) <= _MAX_ORDER:
+    not_int = isinstance(order, bool) or not isinstance(order, int | np.integer)
+    if not_int or not 1 <= int(order) <= _MAX_ORDER:
         raise SignalError(f"order must be an integer from 1 to {_MAX_ORDER}; got {order!r}")
     return int(order)
 
@@ -93,6 +92,17 @@ def _filtfilt_nan_safe(sos: np.ndarray, x: np.ndarray) -> np.ndarray:
     if has_nan:
         out[nan_mask] = np.nan
     return out
+
+
+def _single_edge_filter(
+    signal: np.ndarray, fs: float, cutoff_hz: float, order: int, btype: str
+) -> np.ndarray:
+    """Validate the arguments of a one-cut-off filter, design it and apply it."""
+    fs = check_fs(fs)
+    x = as_signal(signal)
+    fc = _check_cutoff("cutoff_hz", cutoff_hz, fs)
+    sos = _butter_sos(_check_order(order), (fc,), btype, fs)
+    return _filtfilt_nan_safe(sos, x)
 
 
 def bandpass(
@@ -182,11 +192,7 @@ def lowpass(signal: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> 
     >>> lowpass(np.ones(50), fs=10, cutoff_hz=1).round(6)[:3]
     array([1., 1., 1.])
     """
-    fs = check_fs(fs)
-    x = as_signal(signal)
-    fc = _check_cutoff("cutoff_hz", cutoff_hz, fs)
-    sos = _butter_sos(_check_order(order), (fc,), "lowpass", fs)
-    return _filtfilt_nan_safe(sos, x)
+    return _single_edge_filter(signal, fs, cutoff_hz, order, "lowpass")
 
 
 def highpass(signal: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.ndarray:
@@ -223,11 +229,7 @@ def highpass(signal: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) ->
     >>> bool(abs(highpass(np.full(200, 5.0), fs=10, cutoff_hz=0.5)).max() < 1e-6)
     True
     """
-    fs = check_fs(fs)
-    x = as_signal(signal)
-    fc = _check_cutoff("cutoff_hz", cutoff_hz, fs)
-    sos = _butter_sos(_check_order(order), (fc,), "highpass", fs)
-    return _filtfilt_nan_safe(sos, x)
+    return _single_edge_filter(signal, fs, cutoff_hz, order, "highpass")
 
 
 def resample_to(signal: np.ndarray, fs: float, target_fs: float) -> np.ndarray:

@@ -57,6 +57,7 @@ __all__ = [
     "client_profile",
     "clients_sharing",
     "get_rule",
+    "has_consent",
     "is_linked",
     "public",
     "role_required",
@@ -95,10 +96,14 @@ def is_linked(therapist: User, client: User) -> bool:
     return TherapistLink.objects.filter(client=client, therapist=therapist, active=True).exists()
 
 
-def _has_consent(therapist: User, client: User, category: str) -> bool:
+def has_consent(client: User, therapist_id: int | None, category: str) -> bool:
+    """True while ``client`` shares ``category`` with the therapist ``therapist_id``.
+
+    Only an active link counts; ``None`` (no therapist) shares nothing.
+    """
     return Consent.objects.filter(
         link__client=client,
-        link__therapist=therapist,
+        link__therapist_id=therapist_id,
         link__active=True,
         category=category,
         granted=True,
@@ -117,7 +122,7 @@ def can_read(viewer: User, client: User, category: str) -> bool:
         return False
     if viewer.pk == client.pk:
         return client.role == Role.CLIENT
-    return client.role == Role.CLIENT and _has_consent(viewer, client, category)
+    return client.role == Role.CLIENT and has_consent(client, viewer.pk, category)
 
 
 def can_write(viewer: User, client: User, category: str, therapist_writes: bool = False) -> bool:

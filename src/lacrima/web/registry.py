@@ -24,13 +24,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from lacrima.web.accounts.models import User
 
-__all__ = ["demo_loaders", "exporters", "register_demo", "register_export"]
+__all__ = ["demo_loaders", "exporters", "iso_or_none", "register_demo", "register_export"]
 
 ExportFn = Callable[["User"], list[dict[str, Any]]]
 DemoFn = Callable[[dict[str, "User"]], None]
 
 _EXPORTS: dict[str, ExportFn] = {}
 _DEMOS: list[DemoFn] = []
+
+
+def iso_or_none(value: Any) -> str | None:
+    """An export cell for a date or time: its ISO 8601 text, or ``None`` when unset."""
+    return value.isoformat() if value is not None else None
 
 
 def register_export(name: str, fn: ExportFn) -> None:

@@ -7,10 +7,7 @@ from typing import Any
 from lacrima.web import registry
 from lacrima.web.accounts.models import ClientProfile, Consent, TherapistLink, User
 from lacrima.web.audit.log import entries_about
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+from lacrima.web.registry import iso_or_none
 
 
 def export_account(user: User) -> list[dict[str, Any]]:
@@ -23,7 +20,7 @@ def export_account(user: User) -> list[dict[str, Any]]:
             "last_name": user.last_name,
             "email": user.email,
             "role": user.role,
-            "date_joined": _iso(user.date_joined),
+            "date_joined": iso_or_none(user.date_joined),
             "note_for_therapists": note or "",
         }
     ]
@@ -36,8 +33,8 @@ def export_therapists(user: User) -> list[dict[str, Any]]:
         {
             "therapist": link.therapist.display_name,
             "active": link.active,
-            "since": _iso(link.created_at),
-            "ended_at": _iso(link.ended_at),
+            "since": iso_or_none(link.created_at),
+            "ended_at": iso_or_none(link.ended_at),
         }
         for link in links
     ]
@@ -51,7 +48,7 @@ def export_consents(user: User) -> list[dict[str, Any]]:
             "therapist": c.link.therapist.display_name,
             "category": c.category,
             "granted": c.granted,
-            "updated_at": _iso(c.updated_at),
+            "updated_at": iso_or_none(c.updated_at),
         }
         for c in rows
     ]
@@ -60,7 +57,7 @@ def export_consents(user: User) -> list[dict[str, Any]]:
 def export_access_log(user: User) -> list[dict[str, Any]]:
     """Who looked at what of this client's data, and when."""
     return [
-        {"at": _iso(e.at), "who": e.actor_name, "category": e.category, "what": e.what}
+        {"at": iso_or_none(e.at), "who": e.actor_name, "category": e.category, "what": e.what}
         for e in entries_about(user)
     ]
 

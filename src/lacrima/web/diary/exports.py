@@ -7,7 +7,6 @@ dicts of JSON-serialisable scalars (see :mod:`lacrima.web.registry`).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from datetime import time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,13 +24,10 @@ from lacrima.web.diary.models import (
     WorksheetEntry,
 )
 from lacrima.web.diary.services import episode_row
+from lacrima.web.registry import ExportFn, iso_or_none
 
 if TYPE_CHECKING:
     from lacrima.web.accounts.models import User
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def export_episodes(user: User) -> list[dict[str, Any]]:
@@ -44,7 +40,7 @@ def export_moods(user: User) -> list[dict[str, Any]]:
     return [
         {
             "id": m.pk,
-            "at": _iso(m.at),
+            "at": iso_or_none(m.at),
             "mood": m.mood,
             "label": m.label,
             "activities": m.activities,
@@ -64,7 +60,7 @@ def export_reminders(user: User) -> list[dict[str, Any]]:
             "time_of_day": r.time_of_day.isoformat("minutes"),
             "weekdays": r.weekdays,
             "active": r.active,
-            "last_closed_at": _iso(r.last_closed_at),
+            "last_closed_at": iso_or_none(r.last_closed_at),
         }
         for r in Reminder.objects.filter(client=user)
     ]
@@ -79,7 +75,7 @@ def export_checkins(user: User) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "checkin_id": c.pk,
-                    "created_at": _iso(c.created_at),
+                    "created_at": iso_or_none(c.created_at),
                     "note": c.note,
                     "region": r.region if r else "",
                     "sensation": r.sensation if r else "",
@@ -95,7 +91,7 @@ def export_worksheets(user: User) -> list[dict[str, Any]]:
         {
             "entry_id": e.pk,
             "worksheet": e.worksheet,
-            "created_at": _iso(e.created_at),
+            "created_at": iso_or_none(e.created_at),
             "question": question,
             "answer": answer,
         }
@@ -109,7 +105,7 @@ def export_phq9(user: User) -> list[dict[str, Any]]:
     return [
         {
             "id": r.pk,
-            "created_at": _iso(r.created_at),
+            "created_at": iso_or_none(r.created_at),
             **{f"item{i}": a for i, a in enumerate(r.answers, start=1)},
             "difficulty": r.difficulty,
             "total": r.total,
@@ -125,15 +121,15 @@ def export_flags(user: User) -> list[dict[str, Any]]:
         {
             "id": f.pk,
             "kind": f.kind,
-            "created_at": _iso(f.created_at),
-            "acknowledged_at": _iso(f.acknowledged_at),
+            "created_at": iso_or_none(f.created_at),
+            "acknowledged_at": iso_or_none(f.acknowledged_at),
             "message": f.message,
         }
         for f in Flag.objects.filter(client=user)
     ]
 
 
-EXPORTS: dict[str, Callable[[User], list[dict[str, Any]]]] = {
+EXPORTS: dict[str, ExportFn] = {
     "diary_episodes": export_episodes,
     "diary_moods": export_moods,
     "diary_reminders": export_reminders,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from lacrima.care import diary
-from lacrima.care.diary_io import MAX_IMPORT_BYTES
+from lacrima.care.diary_io import EXPORT_FIELDS, MAX_IMPORT_BYTES
 from lacrima.care.reminders import WEEKDAYS
 from lacrima.web.diary.models import Episode, Reminder
 
@@ -23,6 +23,16 @@ class PlainLabels:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+def _optional_radio(label: str, vocabulary: dict[str, str]) -> forms.ChoiceField:
+    """An optional choice from one of the diary's vocabularies, shown as radio buttons."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        widget=forms.RadioSelect,
+        choices=list(vocabulary.items()),
+    )
 
 
 class ScaleField(forms.TypedChoiceField):
@@ -78,12 +88,7 @@ class EpisodeForm(PlainLabels, forms.ModelForm):
         max_value=diary.MAX_DURATION_MIN,
     )
     intensity = ScaleField(label="How strong? (0 = barely, 10 = the strongest)")
-    showed = forms.ChoiceField(
-        label="What showed",
-        required=False,
-        widget=forms.RadioSelect,
-        choices=list(diary.SHOWED.items()),
-    )
+    showed = _optional_radio("What showed", diary.SHOWED)
     trigger = forms.CharField(
         label="What set it off",
         required=False,
@@ -96,18 +101,8 @@ class EpisodeForm(PlainLabels, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         choices=list(diary.EMOTIONS.items()),
     )
-    company = forms.ChoiceField(
-        label="Who was there",
-        required=False,
-        widget=forms.RadioSelect,
-        choices=list(diary.COMPANY.items()),
-    )
-    reaction = forms.ChoiceField(
-        label="How they reacted",
-        required=False,
-        widget=forms.RadioSelect,
-        choices=list(diary.REACTIONS.items()),
-    )
+    company = _optional_radio("Who was there", diary.COMPANY)
+    reaction = _optional_radio("How they reacted", diary.REACTIONS)
     held_back = forms.TypedChoiceField(
         label="Did you try to hold it back?",
         required=False,
@@ -118,12 +113,7 @@ class EpisodeForm(PlainLabels, forms.ModelForm):
     )
     mood_before = ScaleField(label="Mood before (0 = very low, 10 = very good)")
     mood_after = ScaleField(label="Mood after (0 = very low, 10 = very good)")
-    felt = forms.ChoiceField(
-        label="Afterwards you felt",
-        required=False,
-        widget=forms.RadioSelect,
-        choices=list(diary.FELT.items()),
-    )
+    felt = _optional_radio("Afterwards you felt", diary.FELT)
     did_not_match = forms.BooleanField(label="The crying did not match how I felt", required=False)
     could_not_stop = forms.BooleanField(label="I could not stop it", required=False)
     note = forms.CharField(
@@ -135,24 +125,8 @@ class EpisodeForm(PlainLabels, forms.ModelForm):
 
     class Meta:
         model = Episode
-        fields = [
-            "kind",
-            "started_at",
-            "duration_min",
-            "intensity",
-            "showed",
-            "trigger",
-            "emotions",
-            "company",
-            "reaction",
-            "held_back",
-            "mood_before",
-            "mood_after",
-            "felt",
-            "did_not_match",
-            "could_not_stop",
-            "note",
-        ]
+        # Every field of the diary's own export, so an entry and an import cover the same.
+        fields = list(EXPORT_FIELDS)
 
     def clean_started_at(self) -> Any:
         """Refuse times in the future."""

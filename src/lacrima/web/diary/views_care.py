@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +21,8 @@ from lacrima.web.diary.forms_care import CheckInForm, WorksheetForm
 from lacrima.web.diary.models import CheckIn, CheckInRegion, WorksheetEntry
 from lacrima.web.diary.nav import check_access, form_args, subject_context
 
+_Record = TypeVar("_Record", CheckIn, WorksheetEntry)
+
 
 def _day(when: object) -> str:
     return formats.date_format(timezone.localtime(when), "j M Y")  # type: ignore[arg-type]
@@ -29,6 +33,28 @@ def _redirect_with_support(name: str, pk: int, *texts: str) -> HttpResponse:
     if services.needs_support(*texts):
         url += "?support=1"
     return redirect(url)
+
+
+def _record_for(
+    request: HttpRequest,
+    model: type[_Record],
+    pk: int,
+    category: str,
+    label: str,
+    write: bool = False,
+) -> _Record:
+    """The client's check-in or worksheet entry ``pk``, once the viewer may see (or change) it."""
+    record = get_object_or_404(model.objects.select_related("client"), pk=pk)
+    what = f"{label} of {_day(record.created_at)}"
+    check_access(request.user, record.client, category, what, write)
+    return record
+
+
+def _support_context(request: HttpRequest, record: CheckIn | WorksheetEntry) -> dict[str, Any]:
+    """``own``, and crisis resources when the owner just saved something that asks for them."""
+    own = record.client_id == request.user.pk
+    support = own and request.GET.get("support") == "1"
+    return {"own": own, "support": support, "crisis": resources_for() if support else []}
 
 
 # --- body check-ins ---------------------------------------------------------------------
@@ -67,27 +93,16 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/checkin_form.html", context)
 
 
-def _checkin_for(request: HttpRequest, pk: int, write: bool = False) -> CheckIn:
-    checkin = get_object_or_404(CheckIn.objects.select_related("client"), pk=pk)
-    what = f"check-in of {_day(checkin.created_at)}"
-    check_access(request.user, checkin.client, "checkins", what, write)
-    return checkin
-
-
 @policy.client_data("checkins")
 @require_http_methods(["GET"])
 def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One check-in with its body map."""
-    checkin = _checkin_for(request, pk)
-    own = checkin.client_id == request.user.pk
-    support = own and request.GET.get("support") == "1"
+    checkin = _record_for(request, CheckIn, pk, "checkins", "check-in")
     context = {
         "checkin": checkin,
         "regions": checkin.regions.all(),
         "map": body_map(checkin.regions.all()),
-        "own": own,
-        "support": support,
-        "crisis": resources_for() if support else [],
+        **_support_context(request, checkin),
     }
     return render(request, "diary/checkin_detail.html", context)
 
@@ -96,7 +111,7 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete one of your own check-ins."""
-    _checkin_for(request, pk, write=True).delete()
+    _record_for(request, CheckIn, pk, "checkins", "check-in", write=True).delete()
     messages.success(request, "The check-in is deleted.")
     return redirect("diary:checkins")
 
@@ -137,27 +152,16 @@ def worksheet_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "diary/worksheet_form.html", {"form": form, "sheet": sheet})
 
 
-def _entry_for(request: HttpRequest, pk: int, write: bool = False) -> WorksheetEntry:
-    entry = get_object_or_404(WorksheetEntry.objects.select_related("client"), pk=pk)
-    what = f"worksheet of {_day(entry.created_at)}"
-    check_access(request.user, entry.client, "worksheets", what, write)
-    return entry
-
-
 @policy.client_data("worksheets")
 @require_http_methods(["GET"])
 def worksheet_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """One dated set of answers."""
-    entry = _entry_for(request, pk)
-    own = entry.client_id == request.user.pk
-    support = own and request.GET.get("support") == "1"
+    entry = _record_for(request, WorksheetEntry, pk, "worksheets", "worksheet")
     context = {
         "entry": entry,
         "sheet": WORKSHEETS[entry.worksheet],
         "pairs": entry.question_answers(),
-        "own": own,
-        "support": support,
-        "crisis": resources_for() if support else [],
+        **_support_context(request, entry),
     }
     return render(request, "diary/worksheet_entry.html", context)
 
@@ -166,6 +170,6 @@ def worksheet_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def worksheet_entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete one of your own worksheet answers."""
-    _entry_for(request, pk, write=True).delete()
+    _record_for(request, WorksheetEntry, pk, "worksheets", "worksheet", write=True).delete()
     messages.success(request, "Those answers are deleted.")
     return redirect("diary:worksheets")

@@ -86,13 +86,7 @@ def writable_upload(user: User, pk: int, what: str) -> Upload:
 
 def shares_sessions(client: User, therapist_id: int | None) -> bool:
     """True while the client shares ``sessions`` with this therapist."""
-    return Consent.objects.filter(
-        link__client=client,
-        link__therapist_id=therapist_id,
-        link__active=True,
-        category=SESSIONS,
-        granted=True,
-    ).exists()
+    return policy.has_consent(client, therapist_id, SESSIONS)
 
 
 def _plain_reports(record: SessionRecord) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from lacrima.web.records.models import Report, SessionMarker, SessionRecord, Upload
+from lacrima.web.registry import ExportFn, iso_or_none
 
 if TYPE_CHECKING:
     from lacrima.web.accounts.models import User
@@ -31,19 +31,15 @@ DEMO_NOTES = (
 )
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _sessions(user: User) -> list[dict[str, Any]]:
     return [
         {
             "id": r.pk,
-            "starts_at": _iso(r.starts_at),
+            "starts_at": iso_or_none(r.starts_at),
             "duration_min": r.duration_min,
             "therapist": r.therapist.username if r.therapist else "",
             "notes": r.notes,
-            "created_at": _iso(r.created_at),
+            "created_at": iso_or_none(r.created_at),
         }
         for r in SessionRecord.objects.filter(client=user).select_related("therapist")
     ]
@@ -60,8 +56,8 @@ def _recordings(user: User) -> list[dict[str, Any]]:
             "size_bytes": u.size_bytes,
             "status": u.status,
             "error": u.error,
-            "uploaded_at": _iso(u.created_at),
-            "analysed_at": _iso(u.finished_at),
+            "uploaded_at": iso_or_none(u.created_at),
+            "analysed_at": iso_or_none(u.finished_at),
             "report_json": json.dumps(reports[u.pk]) if u.pk in reports else "",
         }
         for u in Upload.objects.filter(session__client=user)
@@ -82,7 +78,7 @@ def _markers(user: User) -> list[dict[str, Any]]:
     ]
 
 
-EXPORTS: dict[str, Callable[[User], list[dict[str, Any]]]] = {
+EXPORTS: dict[str, ExportFn] = {
     "session_records": _sessions,
     "session_recordings": _recordings,
     "session_markers": _markers,
