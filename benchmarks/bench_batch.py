@@ -2,8 +2,8 @@
 
 Measures, on the same data set:
 
-1. the analysis called directly in a loop in this process (``lacrima.analyze(path)`` and
-   ``to_dict()``, which is what a batch task does), the reference;
+1. the analysis called directly in a loop in a fresh process (``lacrima.analyze(path)``
+   and ``to_dict()``, which is what a batch task does), the reference;
 2. ``lacrima.batch.run`` on a local Dask cluster with 1 worker, then with 2 workers
    (one thread each, BLAS/OpenMP limited to one thread everywhere).
 
@@ -21,7 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -67,17 +69,33 @@ def generate(folder: Path, n: int, duration_s: float, fs: float, jobs: int) -> l
     return paths
 
 
-def direct_loop(paths: list[Path]) -> tuple[float, list[float]]:
-    """Wall time of the analysis in a plain loop, and the time of each recording."""
+def _cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def direct_loop(paths: list[Path]) -> tuple[float, list[float], float]:
+    """Wall time of the analysis in a plain loop, the time of each recording, CPU s.
+
+    Run in a fresh process (see :func:`direct_loop_fresh`), so that, like a batch
+    worker, it pays the first-call imports of the analysis once.
+    """
     import lacrima
 
     times = []
+    cpu0 = _cpu_s(resource.RUSAGE_SELF)
     t_start = time.perf_counter()
     for path in paths:
         t0 = time.perf_counter()
         lacrima.analyze(path, progress=False).to_dict()
         times.append(time.perf_counter() - t0)
-    return time.perf_counter() - t_start, times
+    return time.perf_counter() - t_start, times, _cpu_s(resource.RUSAGE_SELF) - cpu0
+
+
+def direct_loop_fresh(paths: list[Path]) -> tuple[float, list[float], float]:
+    """:func:`direct_loop` in a newly spawned interpreter."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(direct_loop, (paths,))
 
 
 def batch_run(paths: list[Path], n_workers: int, out: Path) -> dict[str, Any]:
@@ -85,11 +103,15 @@ def batch_run(paths: list[Path], n_workers: int, out: Path) -> dict[str, Any]:
     import lacrima.batch
 
     shutil.rmtree(out, ignore_errors=True)
+    self0, children0 = _cpu_s(resource.RUSAGE_SELF), _cpu_s(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     result = lacrima.batch.run(
         [str(p) for p in paths], out, n_workers=n_workers, options={"progress": False}
     )
     wall = time.perf_counter() - t0
+    # worker processes are children of this one, reaped when the local cluster closes
+    workers_cpu = _cpu_s(resource.RUSAGE_CHILDREN) - children0
+    client_cpu = _cpu_s(resource.RUSAGE_SELF) - self0
     if result.n_failed:
         raise SystemExit(f"{result.n_failed} recordings failed; see {result.tables.errors_csv}")
     parts = [json.loads(p.read_text()) for p in (out / "parts").glob("*.json")]
@@ -109,6 +131,8 @@ def batch_run(paths: list[Path], n_workers: int, out: Path) -> dict[str, Any]:
     started = [f - p["elapsed_s"] for f, p in zip(finished, parts, strict=True)]
     return {
         "wall_s": wall,
+        "workers_cpu_s": workers_cpu,
+        "client_cpu_s": client_cpu,
         # from the first task's start to the last task's end: cluster start-up excluded
         "tasks_span_s": max(finished) - min(started),
         "throughput_per_s": len(paths) / wall,
@@ -141,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     for name in ("bench_batch", "lacrima.batch"):
         logging.getLogger(name).setLevel(logging.INFO)
-    logging.getLogger("distributed").setLevel(logging.WARNING)
+    logging.getLogger("distributed").propagate = False  # it has its own (quiet) handler
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     paths = generate(args.data_dir, args.n, args.duration_s, args.fs, jobs=cpus or 1)
@@ -153,12 +177,13 @@ def main(argv: list[str] | None = None) -> int:
         f"(ECG, EDA, RESP; CSV, {size_mb:.0f} MB); {cpus} CPUs; repeats {args.repeats}"
     )
 
-    direct_walls, direct_times = [], []
+    direct_walls, direct_times, direct_cpus = [], [], []
     runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         for _ in range(args.repeats):
-            wall, times = direct_loop(paths)
+            wall, times, cpu = direct_loop_fresh(paths)
             direct_walls.append(wall)
+            direct_cpus.append(cpu)
             direct_times.extend(times)
             logger.info("direct loop: %.1f s", wall)
             for n_workers in (1, 2):
@@ -193,6 +218,15 @@ def main(argv: list[str] | None = None) -> int:
         f"  per recording, once the cluster runs (first task start to last task end): "
         f"{steady_overhead * 100:+.1f} % ({(span1 - direct_wall) / args.n * 1000:+.0f} ms; "
         "target <= 10 %)"
+    )
+    direct_cpu = med(direct_cpus)
+    workers_cpu1 = med(r["workers_cpu_s"] for r in runs[1])
+    client_cpu1 = med(r["client_cpu_s"] for r in runs[1])
+    print(
+        f"CPU time (robust to other load): direct loop {direct_cpu:.1f} s; 1-worker batch "
+        f"{workers_cpu1:.1f} s in the worker + {client_cpu1:.1f} s client/scheduler/nanny "
+        f"({(workers_cpu1 + client_cpu1) / direct_cpu * 100 - 100:+.1f} %; worker alone "
+        f"{workers_cpu1 / direct_cpu * 100 - 100:+.1f} %, its start-up included)"
     )
     print("peak memory per worker (resident set; after 10 recordings -> at the end):")
     for n_workers in (1, 2):

@@ -21,7 +21,7 @@ from .conftest import ProcessGroup, lacrima_cli, write_broken_files, write_csv_r
 
 pytestmark = pytest.mark.slow
 
-N_RECORDINGS = 10
+N_RECORDINGS = 16
 KILL_AFTER = 5  # two broken files fail at once, so at least three analysed
 
 

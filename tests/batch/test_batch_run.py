@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dask
+import distributed  # noqa: F401  (its config defaults must exist before dask.config.set)
 import pandas as pd
 import pytest
 
@@ -126,6 +127,7 @@ def test_a_crashing_worker_costs_one_recording_not_the_batch(tmp_path: Path) -> 
             n_workers=2,
             analyze=fake_analyze,
             options={"crash": ["z_crash.csv"]},
+            chunk_size=1,
         )
     errors = pd.read_csv(result.tables.errors_csv)
     assert errors.recording_id.tolist() == ["z_crash.csv"], errors.to_dict("records")
@@ -134,6 +136,43 @@ def test_a_crashing_worker_costs_one_recording_not_the_batch(tmp_path: Path) -> 
     assert (result.n_ok, result.n_failed) == (len(good), 1)
     assert result.cluster == "local cluster, 2 workers"
     assert 0 < max(result.worker_peak_rss_bytes.values()) < 2 * 2**30
+
+
+def test_a_chunk_whose_worker_died_is_retried_one_by_one(tmp_path: Path) -> None:
+    """Only the recording that kills workers is lost, not the others of its chunk."""
+    for name in ("a.csv", "b.csv", "c.csv", "z_crash.csv"):
+        write_plain_csv(tmp_path / name)
+    config = {
+        "distributed.scheduler.allowed-failures": 0,
+        "distributed.scheduler.worker-saturation": 1.0,
+    }
+    with dask.config.set(config):
+        result = lacrima.batch.run(
+            [str(tmp_path / "*.csv")],
+            tmp_path / "out",
+            n_workers=1,
+            analyze=fake_analyze,
+            options={"crash": ["z_crash.csv"]},
+            chunk_size=4,  # all four in one task, which kills its worker
+        )
+    errors = pd.read_csv(result.tables.errors_csv)
+    assert errors.recording_id.tolist() == ["z_crash.csv"], errors.to_dict("records")
+    assert (result.n_ok, result.n_failed) == (3, 1)
+
+
+def test_chunks_adapt_to_the_analysis_time(tmp_path: Path, threaded_client: Any) -> None:
+    for i in range(40):
+        write_plain_csv(tmp_path / f"r{i:02d}.csv", duration_s=5.0)
+    result = lacrima.batch.run(
+        [str(tmp_path / "*.csv")], tmp_path / "out", scheduler=threaded_client,
+        analyze=fake_analyze,
+    )  # fmt: skip
+    assert result.n_ok == 40
+    parts = [json.loads(p.read_text()) for p in (tmp_path / "out" / "parts").glob("*.json")]
+    sizes = [part["chunk"] for part in parts]
+    # the first tasks hold one recording; once their (short) times are known, more
+    assert min(sizes) == 1
+    assert 1 < max(sizes) <= 16
 
 
 def test_workers_option_is_for_the_local_cluster_only(tmp_path: Path) -> None:

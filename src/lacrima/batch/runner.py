@@ -1,9 +1,8 @@
 """Run the S-P analysis over a cohort on a Dask cluster: :func:`run`.
 
-One Dask task per recording, submitted through a sliding window (a few tasks per worker
-thread in flight, more submitted as results come back), so that memory on the client and
-the scheduler stays flat for studies of any size. The client writes each result as a part
-file the moment it arrives, and gathers the parts into tables at the end; see
+Finds the recordings, connects to a cluster (:mod:`lacrima.batch.cluster`), feeds them
+to it (:mod:`lacrima.batch.scheduling`), writes each result as a part file the moment
+it arrives, and gathers the parts into tables at the end; see
 ``docs/decisions/0008-cohort-runs-on-dask.md``.
 """
 
@@ -13,10 +12,7 @@ import json
 import logging
 import os
 import time
-import uuid
-from asyncio import CancelledError
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,23 +21,18 @@ from typing import Any
 from lacrima.batch.cluster import check_options, check_workers, connect
 from lacrima.batch.inputs import RecordingInput, discover_inputs
 from lacrima.batch.results import (
-    PART_FORMAT,
     TablePaths,
     atomic_write,
-    error_row,
     read_part,
-    write_part,
     write_tables,
 )
-from lacrima.batch.worker import AnalyzeFunction, process_recording
+from lacrima.batch.scheduling import execute
+from lacrima.batch.worker import AnalyzeFunction
 from lacrima.errors import LacrimaError
 
 __all__ = ["BatchResult", "run"]
 
 logger = logging.getLogger(__name__)
-
-_TASKS_PER_THREAD = 4  # tasks in flight per worker thread (the sliding window)
-_RESIZE_EVERY_S = 10.0  # how often the window follows the cluster's size
 
 
 @dataclass(frozen=True)
@@ -108,28 +99,6 @@ def _duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
 
 
-def _failed_part(item: RecordingInput, exc: BaseException) -> dict[str, Any]:
-    """The part of a task that did not return (its worker died, the task was lost)."""
-    from distributed import KilledWorker
-
-    if isinstance(exc, KilledWorker):
-        message = (
-            "a worker died while analysing this recording, each time it was tried (often: "
-            "out of memory); give workers more memory or check the file"
-        )
-    else:
-        message = f"the task failed on the cluster: {exc}"
-    return {
-        "format": PART_FORMAT,
-        "key": item.key,
-        "path": item.path,
-        "status": "error",
-        "content_hash": None,
-        "error": error_row(item, type(exc).__name__, message),
-        "finished_at": datetime.now(UTC).isoformat(),
-    }
-
-
 class _Progress:
     """A rich progress bar on stderr (or nothing), counting analysed/failed/skipped."""
 
@@ -179,60 +148,6 @@ class _Progress:
             self._bar.update(self._task, advance=1, description=self._text())
 
 
-def _execute(
-    client: Any,
-    items: Sequence[RecordingInput],
-    analyze: AnalyzeFunction,
-    options: Mapping[str, Any],
-    done: Mapping[str, str],
-    parts_dir: Path,
-    on_part: Callable[[dict[str, Any]], None],
-) -> None:
-    """Submit one task per recording through a sliding window; write parts as they land."""
-    from distributed import as_completed
-
-    def window() -> int:
-        return max(4, _TASKS_PER_THREAD * sum(client.nthreads().values()))
-
-    size, sized_at = window(), time.monotonic()
-    queue = deque(items)
-    pending: dict[str, RecordingInput] = {}
-    completed = as_completed(loop=client.loop)
-    token = uuid.uuid4().hex[:8]
-
-    def submit() -> None:
-        item = queue.popleft()
-        future = client.submit(
-            process_recording,
-            item,
-            analyze,
-            dict(options),
-            done.get(item.key),
-            key=f"lacrima-batch-{token}-{item.key}",
-            pure=False,
-        )
-        pending[future.key] = item
-        completed.add(future)
-
-    for _ in range(min(size, len(queue))):
-        submit()
-    for future in completed:
-        item = pending.pop(future.key)
-        try:
-            part = future.result()
-        except (Exception, CancelledError) as exc:  # the task never raises; a worker may die
-            logger.warning("task for %s failed: %r", item.path, exc)
-            part = _failed_part(item, exc)
-        future.release()
-        if part["status"] != "unchanged":
-            write_part(parts_dir, part)
-        on_part(part)
-        if queue and time.monotonic() - sized_at > _RESIZE_EVERY_S:
-            size, sized_at = window(), time.monotonic()  # the cluster may have grown
-        while queue and len(pending) < size:
-            submit()
-
-
 def _prepare_parts(out: Path) -> Path:
     """Create ``out/parts`` and remove temporary files a killed run left there."""
     parts_dir = out / "parts"
@@ -265,6 +180,7 @@ def run(
     analyze: AnalyzeFunction | None = None,
     options: Mapping[str, Any] | None = None,
     progress: bool = False,
+    chunk_size: int | None = None,
 ) -> BatchResult:
     """Analyse every recording of a cohort on a Dask cluster and write the result tables.
 
@@ -297,6 +213,10 @@ def run(
         Keyword options passed to ``analyze`` for every recording.
     progress : bool
         Show a progress bar on stderr.
+    chunk_size : int, optional
+        Recordings per Dask task. ``None`` (default) adapts it to the analysis time:
+        one per task for slow analyses, up to 16 for fast ones, so that Dask's
+        per-task cost stays small (see :mod:`lacrima.batch.scheduling`).
 
     Returns
     -------
@@ -323,6 +243,8 @@ def run(
     if out.exists() and not out.is_dir():
         raise LacrimaError(f"--out {out} exists and is not a folder; choose another path")
     check_options(scheduler, n_workers)
+    if chunk_size is not None and chunk_size < 1:
+        raise LacrimaError(f"chunk_size must be at least 1, got {chunk_size}")
     if analyze is None:
         import lacrima
 
@@ -342,7 +264,7 @@ def run(
                     worker = part["worker"]
                     peaks[worker] = max(peaks.get(worker, 0), int(part["peak_rss_bytes"]))
 
-            _execute(client, items, analyze, options or {}, done, parts_dir, on_part)
+            execute(client, items, analyze, options or {}, done, parts_dir, on_part, chunk_size)
             counts = dict(bar.counts)
 
     parts = [p for p in (read_part(parts_dir, item.key) for item in items) if p is not None]

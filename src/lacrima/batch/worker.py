@@ -14,7 +14,7 @@ import os
 import resource
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from lacrima.batch.inputs import RecordingInput, content_hash
 from lacrima.batch.results import PART_FORMAT, cycle_rows, error_row, session_row
 from lacrima.errors import LacrimaError
 
-__all__ = ["AnalyzeFunction", "process_recording", "worker_name"]
+__all__ = ["AnalyzeFunction", "process_chunk", "process_recording", "worker_name"]
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +118,22 @@ def process_recording(
         finished_at=datetime.now(UTC).isoformat(),
     )
     return part
+
+
+def process_chunk(
+    items: Sequence[RecordingInput],
+    analyze: AnalyzeFunction,
+    options: Mapping[str, Any] | None = None,
+    done_hashes: Sequence[str | None] | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`process_recording` for each of several recordings, in order (one task).
+
+    Each part also records ``chunk``, the number of recordings its task held.
+    """
+    hashes = list(done_hashes) if done_hashes is not None else [None] * len(items)
+    parts = []
+    for item, done_hash in zip(items, hashes, strict=True):
+        part = process_recording(item, analyze, options, done_hash)
+        part["chunk"] = len(items)
+        parts.append(part)
+    return parts
