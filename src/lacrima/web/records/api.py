@@ -16,14 +16,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Router, Status
 
 from lacrima.web import policy
-from lacrima.web.diary.models import Flag
 from lacrima.web.records import access, services
-from lacrima.web.records.dashboard import client_rows, flag_category
+from lacrima.web.records.dashboard import acknowledge_flag as acknowledge_flag_for
+from lacrima.web.records.dashboard import client_rows
 from lacrima.web.records.models import Report, SessionMarker, SessionRecord, Upload
 from lacrima.web.records.schemas import (
     ClientSessionOut,
@@ -208,16 +206,5 @@ def rerun(request: HttpRequest, recording_id: int) -> Status:
 @policy.client_data("screening", therapist_writes=True)
 def acknowledge_flag(request: HttpRequest, flag_id: int) -> dict[str, Any]:
     """Mark a flag as seen by this therapist."""
-    flag = get_object_or_404(Flag.objects.select_related("client"), pk=flag_id)
-    policy.check_write(
-        request.user,
-        flag.client,
-        flag_category(flag.kind),
-        therapist_writes=True,
-        what="acknowledged a flag (API)",
-    )
-    access.require_therapist(request.user)
-    if flag.acknowledged_at is None:
-        flag.acknowledged_at, flag.acknowledged_by = timezone.now(), request.user
-        flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    flag, _ = acknowledge_flag_for(request.user, flag_id, "acknowledged a flag (API)")
     return {"id": flag.pk, "kind": flag.kind, "acknowledged_at": flag.acknowledged_at}

@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from lacrima.web import policy
 from lacrima.web.accounts.models import CATEGORY_LABELS, Consent, TherapistLink
 from lacrima.web.audit.models import AuditEntry
 from lacrima.web.diary.models import Episode, Flag
@@ -33,6 +36,7 @@ __all__ = [
     "PER_PAGE",
     "ClientRow",
     "DashboardPage",
+    "acknowledge_flag",
     "client_rows",
     "flag_category",
     "improved_q",
@@ -57,6 +61,26 @@ def flag_category(kind: str) -> str:
     if kind in _FLAG_CATEGORIES:
         return _FLAG_CATEGORIES[kind]
     return "diary" if kind.startswith(("pattern", "diary")) else "screening"
+
+
+def acknowledge_flag(viewer: User, flag_id: int, what: str) -> tuple[Flag, bool]:
+    """Mark a flag as seen by a therapist allowed to act on that client's category.
+
+    Returns the flag and whether this call acknowledged it (False: it already was).
+    Raises ``Http404``/``PermissionDenied`` as the policy decides, and
+    ``PermissionDenied`` for anyone but a therapist.
+    """
+    flag = get_object_or_404(Flag.objects.select_related("client"), pk=flag_id)
+    policy.check_write(
+        viewer, flag.client, flag_category(flag.kind), therapist_writes=True, what=what
+    )
+    if not viewer.is_therapist:
+        raise PermissionDenied("Flags are acknowledged by a therapist.")
+    if flag.acknowledged_at is not None:
+        return flag, False
+    flag.acknowledged_at, flag.acknowledged_by = timezone.now(), viewer
+    flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return flag, True
 
 
 def improved_q() -> Q:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lacrima.web import policy
-from lacrima.web.diary.models import Flag
-from lacrima.web.records.dashboard import client_rows, flag_category
+from lacrima.web.records.dashboard import acknowledge_flag, client_rows
 from lacrima.web.records.forms import DashboardFilterForm
 from lacrima.web.records.workspace import build_workspace
 
@@ -49,20 +46,8 @@ def client_page(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a flag as seen by this therapist (it stays in the list, marked)."""
-    flag = get_object_or_404(Flag.objects.select_related("client"), pk=pk)
-    policy.check_write(
-        request.user,
-        flag.client,
-        flag_category(flag.kind),
-        therapist_writes=True,
-        what="acknowledged a flag",
-    )
-    if not request.user.is_therapist:
-        raise PermissionDenied("Flags are acknowledged by a therapist.")
-    if flag.acknowledged_at is None:
-        flag.acknowledged_at = timezone.now()
-        flag.acknowledged_by = request.user
-        flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    flag, newly = acknowledge_flag(request.user, pk, "acknowledged a flag")
+    if newly:
         messages.success(request, "Marked as acknowledged.")
     target = reverse("records:client", kwargs={"username": flag.client.username})
     return redirect(target + "#flags")
