@@ -12,8 +12,13 @@ a 2-core machine), the overhead of the 1-worker batch over the direct loop (targ
 <= 10 %, cluster start-up included) and each worker's peak memory, with its growth
 over the run (a bounded worker does not grow with the number of recordings).
 
-Run ``python benchmarks/bench_batch.py`` (defaults: 200 recordings of 1200 s at 100 Hz,
-ECG + EDA + RESP, written as CSV once into a cache folder and reused).
+Run ``python benchmarks/bench_batch.py`` (defaults: 200 recordings of 1200 s at 250 Hz,
+ECG + EDA + RESP, written as CSV once into a cache folder and reused). 250 Hz is the
+lowest ECG rate the HRV standards accept for R-peak timing (Task Force of the ESC and
+NASPE, Circulation 1996: 250-500 Hz or higher); research recordings are usually 250-2000
+Hz. At 100 Hz (``--fs 100``) an analysis takes only ~50 ms, so the run's fixed cost
+(starting and stopping the cluster, importing SciPy on each worker: ~1.5 s) weighs more
+in the whole-run ratio; both are reported in ``docs/batch.md``.
 """
 
 from __future__ import annotations
@@ -77,10 +82,16 @@ def _cpu_s(who: int) -> float:
 def direct_loop(paths: list[Path]) -> tuple[float, list[float], float]:
     """Wall time of the analysis in a plain loop, the time of each recording, CPU s.
 
-    Run in a fresh process (see :func:`direct_loop_fresh`), so that, like a batch
-    worker, it pays the first-call imports of the analysis once.
+    Run in a fresh process (see :func:`direct_loop_fresh`). The analysis modules are
+    imported before the clock starts, as a batch worker imports them when it is probed
+    (before its first recording).
     """
+    import importlib
+
     import lacrima
+
+    for module in ("lacrima.sp", "lacrima.io.tabular"):
+        importlib.import_module(module)
 
     times = []
     cpu0 = _cpu_s(resource.RUSAGE_SELF)
@@ -147,12 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="recordings (default 200)")
     parser.add_argument("--duration-s", type=float, default=1200.0, help="length, s")
-    parser.add_argument("--fs", type=float, default=100.0, help="sampling rate, Hz")
+    parser.add_argument("--fs", type=float, default=250.0, help="sampling rate, Hz")
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "lacrima-bench-batch",
-        help="cache folder for the generated recordings",
+        default=None,
+        help="cache folder for the generated recordings (default: one per rate in TMPDIR)",
     )
     parser.add_argument(
         "--repeats", type=int, default=3, help="repeats of each measurement (medians)"
@@ -168,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("distributed").propagate = False  # it has its own (quiet) handler
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    paths = generate(args.data_dir, args.n, args.duration_s, args.fs, jobs=cpus or 1)
+    data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"lacrima-bench-batch-{args.fs:g}hz"
+    paths = generate(data_dir, args.n, args.duration_s, args.fs, jobs=cpus or 1)
     size_mb = sum(p.stat().st_size for p in paths) / 1e6
     if args.generate_only:
         return 0
@@ -200,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     overhead = wall1 / direct_wall - 1.0
     per_rec_overhead_ms = (wall1 - direct_wall) / args.n * 1000
     span1 = med(r["tasks_span_s"] for r in runs[1])
+    span2 = med(r["tasks_span_s"] for r in runs[2])
     steady_overhead = span1 / direct_wall - 1.0
+    steady_ratio = span1 / span2
 
     print()
     print(f"{'mode':<18}{'wall s':>9}{'rec/s':>8}{'median/rec s':>14}")
@@ -209,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         tasks = [t for r in runs[n_workers] for t in r["task_s"]]
         print(f"{f'batch, {n_workers} worker(s)':<18}{wall:>9.1f}{thr:>8.3f}{med(tasks):>14.3f}")
     print()
-    print(f"throughput 2 workers / 1 worker: {ratio:.2f}x (target >= 1.7)")
+    print(
+        f"throughput 2 workers / 1 worker: {ratio:.2f}x over the whole run (target >= 1.7); "
+        f"{steady_ratio:.2f}x once the cluster runs (first task start to last task end)"
+    )
     print(
         f"overhead of the 1-worker batch over the direct loop: {overhead * 100:+.1f} % "
         f"({per_rec_overhead_ms:+.0f} ms per recording, cluster start-up included)"
@@ -235,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {n_workers} worker(s) {worker}: {mem['tasks']} recordings, "
                 f"{mem['peak_after_10_mib']:.0f} -> {mem['peak_mib']:.0f} MiB"
             )
-    ok = ratio >= 1.7 and steady_overhead <= 0.10  # start-up is per run, not per recording
+    # the ratio counts the whole run; the overhead is per recording (start-up is per run)
+    ok = ratio >= 1.7 and steady_overhead <= 0.10
     print("targets met" if ok else "TARGET MISSED")
     return 0 if ok or not args.strict else 1
 

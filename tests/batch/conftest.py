@@ -265,6 +265,11 @@ def environ_value(key: str) -> str | None:
     return os.environ.get(key)
 
 
+def module_loaded(name: str) -> bool:
+    """Run on a worker: whether the module ``name`` is imported there."""
+    return name in sys.modules
+
+
 def dask_config_value(key: str) -> object:
     """Run on a worker: one of its Dask configuration values."""
     import dask

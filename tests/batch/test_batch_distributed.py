@@ -63,7 +63,7 @@ def test_cli_runs_a_batch_on_an_existing_cluster(
     for kind in ("ecg", "eda", "resp"):  # quality is a 0..1 score per channel kind
         assert sessions[f"quality_{kind}"].between(0.0, 1.0).all()
     assert (sessions.n_cycles == sessions.n_cycles_complete + sessions.n_cycles_unresolved).all()
-    assert sessions.content_hash.str.startswith("sha256:").all()
+    assert sessions.content_hash.str.startswith("xxh3_128:").all()
     # The simulator put one or two cycles into each session; the analysis finds cycles
     # in most of them (exact counts are the S-P model's business, tested there).
     truth = sum(len(simulate(i).truth.cycles) for i in range(N_RECORDINGS))

@@ -118,10 +118,13 @@ def test_content_hash_follows_the_file_and_its_sidecar(tmp_path: Path) -> None:
     data = _touch(tmp_path / "sub-01_physio.tsv.gz", "1\t2\n")
     sidecar = _touch(tmp_path / "sub-01_physio.json", '{"SamplingFrequency": 100}')
     first = content_hash(str(data), [str(sidecar)])
-    assert first.startswith("sha256:")
+    assert first.startswith("xxh3_128:")
     assert content_hash(str(data), [str(sidecar)]) == first
     sidecar.write_text('{"SamplingFrequency": 200}')
     assert content_hash(str(data), [str(sidecar)]) != first
+    second = content_hash(str(data), [str(sidecar)])
+    data.write_bytes(data.read_bytes()[:-2] + b"3\n")  # one digit of the data changed
+    assert content_hash(str(data), [str(sidecar)]) != second
 
 
 def test_content_hash_of_a_vanished_file_is_a_read_error(tmp_path: Path) -> None:

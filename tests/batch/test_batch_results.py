@@ -58,7 +58,7 @@ def test_session_row_summarises_a_report() -> None:
             }
         ],
     }
-    row = session_row(ITEM, report, content_hash="sha256:x", analysis_s=1.5)
+    row = session_row(ITEM, report, content_hash="xxh3_128:x", analysis_s=1.5)
     assert list(row) == list(SESSION_COLUMNS)
     assert row["subject"] == "01" and row["task"] == "film" and row["session"] is None
     assert row["channels_used"] == "ECG:ecg;EDA2:eda" and row["n_channels_used"] == 2
@@ -118,7 +118,7 @@ def test_worker_task_turns_errors_into_error_parts(tmp_path: Path) -> None:
         for p in (good, bad, buggy)
     }
     assert parts["good.csv"]["status"] == "ok"
-    assert parts["good.csv"]["content_hash"].startswith("sha256:")
+    assert parts["good.csv"]["content_hash"].startswith("xxh3_128:")
     assert parts["good.csv"]["peak_rss_bytes"] > 10 * 2**20
     assert parts["bad.csv"]["status"] == "error"
     assert parts["bad.csv"]["error"]["error"] == "ReadError"

@@ -21,7 +21,13 @@ import lacrima.batch
 from lacrima.batch import cluster
 from lacrima.errors import LacrimaError
 
-from .conftest import dask_config_value, environ_value, fake_analyze, write_plain_csv
+from .conftest import (
+    dask_config_value,
+    environ_value,
+    fake_analyze,
+    module_loaded,
+    write_plain_csv,
+)
 
 
 @pytest.fixture(scope="module")
@@ -225,4 +231,22 @@ def test_local_workers_get_single_thread_blas_and_no_malloc_trim(
         assert client.submit(environ_value, "MALLOC_TRIM_THRESHOLD_").result() is None
         profiling = client.submit(dask_config_value, "distributed.worker.profile.enabled")
         assert profiling.result() is False
+        tick = client.submit(dask_config_value, "distributed.admin.tick.interval")
+        assert tick.result() == "500ms"
+        assert not client.submit(module_loaded, "lacrima.sp").result()
+        assert cluster.check_workers(client, where) == 1
+        # the probe warmed the worker: the analysis is imported before the first recording
+        assert client.submit(module_loaded, "lacrima.sp").result()
+        assert client.submit(module_loaded, "lacrima.io.tabular").result()
     assert "OMP_NUM_THREADS" not in os.environ
+
+
+def test_workers_with_another_lacrima_version_are_refused(
+    tmp_path: Path, threaded_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_plain_csv(tmp_path / "a.csv")
+    monkeypatch.setattr(cluster, "_probe", lambda: "0.0.1-elsewhere")
+    with pytest.raises(LacrimaError, match=r"runs lacrima 0\.0\.1-elsewhere and this machine"):
+        lacrima.batch.run([tmp_path / "a.csv"], tmp_path / "out", scheduler=threaded_client,
+                          analyze=fake_analyze)  # fmt: skip
+    assert not (tmp_path / "out").exists()
