@@ -21,6 +21,12 @@ per subject). On the index grid, windows within 30 s of a label change are left 
   fewer than 5 usable windows before or after are reported as not assessable.
 * **Δ median** per stressor, a stricter companion: the median over the 5 min after
   minus the median during the stressor.
+* **Device RMSSD** per stressor, a check that does not depend on Lacrima: RMSSD (ms)
+  of Empatica's own beat intervals (``IBI.csv``, successive intervals only) over the
+  stressor and over the 5 min after it (from +30 s), and the P-rise rule above applied
+  to the device's RMSSD in 30-s windows (at least 10 successive differences each).
+  Where it does not rise either, the recording itself shows no vagal rebound on the
+  measure the parasympathetic index is built from.
 
 Usage::
 
@@ -60,6 +66,9 @@ class SubjectResult:
     rebounds: tuple[float, ...]
     median_deltas: tuple[float, ...]
     seconds: float
+    device_rmssd: tuple[tuple[float, float, float], ...] = ()
+    """Per stressor, from the device's own intervals: RMSSD over the stressor and over
+    the 5 min after (ms), and the P-rise rule on 30-s window RMSSD (ms; NaN: too few)."""
 
     @property
     def rebound_ok(self) -> bool:
@@ -114,6 +123,37 @@ def _held(x: np.ndarray, n: int) -> np.ndarray:
     return np.where(np.isfinite(out), out, np.nan)
 
 
+MIN_DEVICE_PAIRS = 20
+"""Fewest successive differences for a device RMSSD over a whole period (else NaN)."""
+MIN_DEVICE_WINDOW_PAIRS = 10
+"""Fewest successive differences for a device RMSSD in one 30-s window (else NaN)."""
+DEVICE_WINDOW_S = 30.0
+
+
+def device_rmssd(
+    beat_t_s: np.ndarray,
+    ibi_ms: np.ndarray,
+    start: float,
+    end: float,
+    min_pairs: int = MIN_DEVICE_PAIRS,
+) -> tuple[float, int]:
+    """RMSSD (ms) of a device's beat intervals between two times, and its pair count.
+
+    Empatica lists only the beats it accepted; two intervals are successive when the
+    second one's beat time follows the first by that interval (within 10 % or 50 ms).
+    """
+    inside = (beat_t_s >= start) & (beat_t_s <= end) & np.isfinite(ibi_ms)
+    t, ibi = beat_t_s[inside], ibi_ms[inside]
+    if t.size < 2:
+        return float("nan"), 0
+    step_ms = np.diff(t) * 1000.0
+    successive = np.abs(step_ms - ibi[1:]) <= np.maximum(0.1 * ibi[1:], 50.0)
+    diffs = np.diff(ibi)[successive]
+    if diffs.size < min_pairs:
+        return float("nan"), int(diffs.size)
+    return float(np.sqrt(np.mean(diffs**2))), int(diffs.size)
+
+
 def validate_subject(data: Path, subject: str) -> SubjectResult:
     """Analyse one subject's E4 folder and score its indices against the labels."""
     t0 = time.perf_counter()
@@ -137,11 +177,36 @@ def validate_subject(data: Path, subject: str) -> SubjectResult:
     score = auroc(s[win_lab == 1], s[win_lab == 0])
     p = ix.parasympathetic
     held = _held(p, round(HOLD_S / a.options.step_s))
-    rebounds, deltas = [], []
+    rebounds, deltas, device = [], [], []
+    ibi = rec.channels.get("ibi")
+    dev_windows = None
+    if ibi is not None and ibi.times_s is not None:
+        bt, iv = np.asarray(ibi.times_s, float), np.asarray(ibi.samples, float)
+        half = DEVICE_WINDOW_S / 2.0
+        dev = np.array(
+            [device_rmssd(bt, iv, c - half, c + half, MIN_DEVICE_WINDOW_PAIRS)[0] for c in t]
+        )
+        dev_windows = (bt, iv, dev)
     for value, i0, i1 in _runs(lab):
         if value != 1:
             continue
         start, end = lab_rel[i0], lab_rel[i1 - 1]
+        if dev_windows is not None:
+            bt, iv, dev = dev_windows
+            dev_held = _held(dev, round(HOLD_S / a.options.step_s))
+            during_w = (t >= start + TRANSITION_S) & (t <= end) & np.isfinite(dev)
+            after_w = (t >= end + TRANSITION_S) & (t <= end + AFTER_S) & (win_lab == 0)
+            after_w &= np.isfinite(dev_held)
+            rise = float("nan")
+            if during_w.sum() >= 5 and after_w.sum() >= 5:
+                rise = float(np.max(dev_held[after_w]) - np.median(dev[during_w]))
+            device.append(
+                (
+                    device_rmssd(bt, iv, start + TRANSITION_S, end)[0],
+                    device_rmssd(bt, iv, end + TRANSITION_S, end + AFTER_S)[0],
+                    rise,
+                )
+            )
         during = (t >= start + TRANSITION_S) & (t <= end) & np.isfinite(p)
         after = (t >= end + TRANSITION_S) & (t <= end + AFTER_S) & (win_lab == 0) & np.isfinite(p)
         if during.sum() >= 5 and after.sum() >= 5:
@@ -159,6 +224,7 @@ def validate_subject(data: Path, subject: str) -> SubjectResult:
         rebounds=tuple(rebounds),
         median_deltas=tuple(deltas),
         seconds=time.perf_counter() - t0,
+        device_rmssd=tuple(device),
     )
 
 
@@ -193,6 +259,36 @@ def table(results: list[SubjectResult]) -> str:
     return "\n".join(lines)
 
 
+def device_table(results: list[SubjectResult]) -> str:
+    """Markdown table of the device RMSSD during and after each stressor."""
+    names = ("Stroop", "interview", "hyperventilation")
+    lines = [
+        "| subject | "
+        + " | ".join(f"{n}: RMSSD during → after (ms); P-rise rule (ms)" for n in names)
+        + " |",
+        "|---|---|---|---|",
+    ]
+
+    def cell(d: tuple[float, float, float]) -> str:
+        during, after, rise = d
+        period = "n/a"
+        if np.isfinite(during) and np.isfinite(after):
+            period = f"{during:.1f} → {after:.1f} {'rose' if after > during else 'fell'}"
+        rule = "n/a" if not np.isfinite(rise) else f"{rise:+.1f} {'rose' if rise > 0 else 'fell'}"
+        return f"{period}; {rule}"
+
+    for r in results:
+        cells = [cell(d) for d in r.device_rmssd] + ["—"] * (len(names) - len(r.device_rmssd))
+        lines.append(f"| {r.subject} | " + " | ".join(cells[: len(names)]) + " |")
+    rules = [d[2] for r in results for d in r.device_rmssd if np.isfinite(d[2])]
+    periods = [d for r in results for d in r.device_rmssd if np.isfinite(d[0] + d[1])]
+    lines.append(
+        f"| **rose** | over the periods: {sum(d[1] > d[0] for d in periods)}/{len(periods)}; "
+        f"by the P-rise rule: {sum(x > 0 for x in rules)}/{len(rules)} | | |"
+    )
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -203,6 +299,8 @@ def main() -> None:
     subjects = args.subjects or subjects_in(args.data)
     results = [validate_subject(args.data, s) for s in subjects]
     print(table(results))
+    print("\nEmpatica's own beat intervals (no Lacrima processing): RMSSD during and after")
+    print(device_table(results))
     med = float(np.nanmedian([r.auroc for r in results]))
     ok = med >= AUROC_MIN and all(r.rebound_ok for r in results)
     print(

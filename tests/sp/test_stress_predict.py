@@ -30,6 +30,20 @@ def test_auroc_helper(vsp) -> None:  # type: ignore[no-untyped-def]
     assert vsp.auroc(np.array([1.0, 2.0]), np.array([3.0, 4.0])) == 0.0
 
 
+def test_device_rmssd_uses_successive_intervals_only(vsp) -> None:  # type: ignore[no-untyped-def]
+    # beats every 800/820 ms (successive differences of 20 ms), then a dropped stretch:
+    # the interval listed after the gap is not the step from the beat before it
+    ibi = np.tile([800.0, 820.0], 20)
+    t = np.cumsum(ibi) / 1000.0
+    t_gap = np.concatenate([t, t[-1] + 5.0 + 0.5 * np.arange(1, 11)])
+    ibi_gap = np.concatenate([ibi, np.full(10, 500.0)])
+    rmssd, pairs = vsp.device_rmssd(t_gap, ibi_gap, 0.0, 100.0)
+    # 39 differences of 20 ms before the gap; 9 of 0 ms after; none across the gap
+    assert pairs == 48
+    assert rmssd == pytest.approx(np.sqrt(39 * 400.0 / 48))
+    assert np.isnan(vsp.device_rmssd(t, ibi, 0.0, 5.0)[0])  # too few differences
+
+
 def test_one_subject_meets_the_thresholds(vsp) -> None:  # type: ignore[no-untyped-def]
     r = vsp.validate_subject(DATA, "S12")
     assert r.n_stress > 300 and r.n_rest > 800
