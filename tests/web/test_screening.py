@@ -128,20 +128,21 @@ def test_flags_are_acknowledged_by_the_therapist(
 ):
     from django.core.exceptions import PermissionDenied
 
-    from lacrima.web.diary.safety import acknowledge_flag
+    from lacrima.web.records.dashboard import acknowledge_flag
 
     link(client_user, therapist_user, consents=["screening"])
     client_client.post("/diary/screening/phq9/", answers(0, 0, 0, 0, 0, 0, 0, 0, 3))
     client_client.post("/diary/screening/phq9/", answers(0, 0, 0, 0, 0, 0, 0, 0, 1))
     first, second = Flag.objects.order_by("created_at")
-    acknowledge_flag(therapist_user, first)
+    assert acknowledge_flag(therapist_user, first.pk, "acknowledged a flag") == (first, True)
+    first.refresh_from_db()
     assert list(Flag.objects.all()) == [second, first]  # unacknowledged first
     assert first.acknowledged_by == therapist_user
     with pytest.raises(PermissionDenied):
-        acknowledge_flag(client_user, second)
+        acknowledge_flag(client_user, second.pk, "acknowledged a flag")
     stranger = make_user(role="therapist")
     with pytest.raises(Exception, match="No such client"):
-        acknowledge_flag(stranger, second)
+        acknowledge_flag(stranger, second.pk, "acknowledged a flag")
     second.refresh_from_db()
     assert second.acknowledged_at is None
 

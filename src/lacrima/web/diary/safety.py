@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from lacrima.web.accounts.models import User
 
 __all__ = [
-    "acknowledge_flag",
     "flag_patterns",
     "flags_for",
     "record_phq9",
@@ -91,26 +90,6 @@ def flags_for(viewer: User, client: User) -> list[Flag]:
     if not policy.can_read(viewer, client, "screening"):
         return []
     return list(Flag.objects.filter(client=client))
-
-
-def acknowledge_flag(viewer: User, flag: Flag) -> Flag:
-    """Mark a flag as seen by a therapist who may read the client's screening.
-
-    Raises
-    ------
-    PermissionDenied, Http404
-        As :func:`lacrima.web.policy.check_read` decides for anyone else.
-    """
-    policy.check_read(viewer, flag.client, "screening", "safety flag")
-    if viewer.pk == flag.client_id:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("Flags are acknowledged by the therapist.")
-    if flag.acknowledged_at is None:
-        flag.acknowledged_at = timezone.now()
-        flag.acknowledged_by = viewer
-        flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    return flag
 
 
 def _pattern_message(client: User, key: str) -> str:
