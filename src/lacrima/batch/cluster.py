@@ -15,6 +15,7 @@ from typing import Any
 
 import dask
 
+import lacrima
 from lacrima.errors import LacrimaError
 
 __all__ = ["check_options", "check_workers", "connect"]
@@ -128,8 +129,6 @@ def _probe() -> str:
     """
     import importlib
 
-    import lacrima
-
     for module in ("lacrima.sp", "lacrima.io.tabular", "lacrima.io.bids"):
         importlib.import_module(module)
     return lacrima.__version__
@@ -151,8 +150,6 @@ def check_workers(client: Any, where: str) -> int:
             f"the workers of {where} cannot run Lacrima ({type(exc).__name__}: {exc}); "
             "install the same lacrima version in the workers' environment"
         ) from exc
-    import lacrima
-
     for worker, version in versions.items():
         if version != lacrima.__version__:
             raise LacrimaError(
