@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import os
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from lacrima.io.errors import (
@@ -22,7 +25,17 @@ from lacrima.io.errors import (
     UnsupportedFormatError,
 )
 
-__all__ = ["E4_FILES", "FORMATS", "detect_format", "resolve_path", "sniff"]
+__all__ = [
+    "COMPANION_SUFFIXES",
+    "E4_FILES",
+    "FORMATS",
+    "FileGroup",
+    "companions_of",
+    "detect_format",
+    "group_files",
+    "resolve_path",
+    "sniff",
+]
 
 #: format name -> what it is, for messages.
 FORMATS: dict[str, str] = {
@@ -309,3 +322,158 @@ def detect_format(path: Path, hint: str | None = None) -> str:
     raise FormatMismatchError(
         f"{path.name}: {said} says {FORMATS[claimed]}, but its content is {what}.{fix}"
     )
+
+
+#: Files read together with a main file of the same stem: the WFDB signal file and
+#: annotation files (``annotator=``), a BIDS JSON sidecar, the markers sidecar of a table.
+#: They are never recordings of their own (see ``docs/formats.md``, "Several files").
+COMPANION_SUFFIXES: tuple[str, ...] = (
+    ".dat",
+    ".atr",
+    ".qrs",
+    ".ann",
+    ".apn",
+    ".ecg",
+    ".pu",
+    ".sqrs",
+    ".wqrs",
+    ".json",
+    ".markers.csv",
+)
+
+
+@dataclass(frozen=True)
+class FileGroup:
+    """The files that make one recording: the one the reader opens and its companions.
+
+    Attributes
+    ----------
+    primary : pathlib.Path
+        The path :func:`lacrima.read` opens (a WFDB record's ``.hea``, a table, an EDF
+        file, an Empatica E4 zip or folder).
+    companions : tuple of pathlib.Path
+        Files read with it (:data:`COMPANION_SUFFIXES`), sorted.
+    """
+
+    primary: Path
+    companions: tuple[Path, ...] = ()
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The primary file followed by its companions."""
+        return (self.primary, *self.companions)
+
+
+def _split_companion(name: str) -> tuple[str, str | None]:
+    """``(stem, companion suffix)``; the suffix is None for a main file."""
+    lower = name.lower()
+    for suffix in sorted(COMPANION_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], suffix
+    return _main_stem(name), None
+
+
+def _main_stem(name: str) -> str:
+    lower = name.lower()
+    for suffix in (".tsv.gz", ".csv.gz", ".xdf.gz"):
+        if lower.endswith(suffix):
+            return name[: -len(suffix)]
+    return name.rsplit(".", 1)[0] if "." in name[1:] else name
+
+
+def group_files(paths: Sequence[str | os.PathLike[str]], *, strict: bool = True) -> list[FileGroup]:
+    """Group paths into recordings: each main file with its companions of the same stem.
+
+    This is the one rule for "which files make one recording", used by
+    :func:`lacrima.read` (several paths), ``lacrima analyze``, ``lacrima batch`` and the
+    web upload. ``100.hea`` + ``100.dat`` + ``100.atr`` are one WFDB record; ``s.csv``
+    + ``s.markers.csv`` one table with its markers; ``sub-01_physio.tsv.gz`` +
+    ``sub-01_physio.json`` one BIDS file; a folder (an Empatica E4 export) and any other
+    file are a recording each. A lone WFDB ``.dat`` stands for its record.
+
+    Parameters
+    ----------
+    paths : sequence of str or path-like
+        Files and folders, in any order; repeated paths count once.
+    strict : bool
+        When True (default), a companion without its main file is an error; when False it
+        is left out (a glob that also matched ``dataset_description.json``).
+
+    Returns
+    -------
+    list of FileGroup
+        One per recording, in the order of their main files' first appearance.
+
+    Raises
+    ------
+    MissingFileError
+        With ``strict``, a companion (``.dat``, ``.json``, ``.markers.csv``...) came
+        without its main file; the message names both.
+
+    Examples
+    --------
+    >>> [g.primary.name for g in group_files(["100.dat", "100.hea", "100.atr", "w.csv"])]
+    ['100.hea', 'w.csv']
+    """
+    ordered = list(dict.fromkeys(Path(os.fspath(p)) for p in paths))
+    mains: dict[tuple[Path, str], Path] = {}
+    companions: dict[tuple[Path, str], list[Path]] = {}
+    for path in ordered:
+        stem, suffix = _split_companion(path.name)
+        key = (path.parent, stem)
+        if suffix is None:
+            if key in mains:
+                # two main files of one stem (s.csv and s.edf) are two recordings; a WFDB
+                # header keeps the stem, since the .dat and .atr companions are its own
+                if path.suffix.lower() == ".hea":
+                    other = mains.pop(key)
+                    mains[(other.parent, other.name)] = other
+                else:
+                    key = (path.parent, path.name)
+            mains[key] = path
+        else:
+            companions.setdefault(key, []).append(path)
+    for key, found in companions.items():
+        if key in mains:
+            continue
+        dats = [p for p in found if p.name.lower().endswith(".dat")]
+        if dats:
+            mains[key] = dats[0]  # the reader finds its header or says it is missing
+            continue
+        if strict:
+            names = ", ".join(p.name for p in found)
+            raise MissingFileError(
+                f"{names}: belongs with a main file named {key[1]}.* (a WFDB .dat or .atr "
+                "needs its .hea header, a .json or .markers.csv sidecar needs its table), "
+                "which is not among the files. Add it, or leave the companion out."
+            )
+    groups = []
+    for key, primary in mains.items():
+        extra = sorted(p for p in companions.get(key, []) if p != primary)
+        groups.append(FileGroup(primary=primary, companions=tuple(extra)))
+    return groups
+
+
+def companions_of(path: str | os.PathLike[str]) -> tuple[Path, ...]:
+    """Existing files next to ``path`` that are read with it (its companions).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A main file (``100.hea``, ``s.csv``, ``sub-01_physio.tsv.gz``).
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        Sorted; empty for a folder or a file without companions.
+    """
+    p = Path(os.fspath(path))
+    if p.is_dir() or not p.parent.is_dir():
+        return ()
+    stem = _main_stem(p.name)
+    found = []
+    for suffix in COMPANION_SUFFIXES:
+        candidate = p.with_name(stem + suffix)
+        if candidate != p and candidate.is_file():
+            found.append(candidate)
+    return tuple(sorted(found))
