@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from .conftest import ROOT, sim
@@ -134,3 +135,65 @@ def test_the_documented_example_runs_as_shown(session_csv: Path) -> None:
         proc = _lacrima(*argv[1:], cwd=session_csv.parent)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip() == expected.strip()
+
+
+def _write_device(path: Path, names: list[str], *, skip_s: float, step: int, epoch: bool) -> Path:
+    """One device's table from the simulated session: some channels, from ``skip_s`` on.
+
+    ``epoch=True`` writes Unix time (the file carries its start time), else seconds from 0.
+    """
+    rec = sim(1200.0, fs=100.0, seed=1).recording
+    fs = rec.channels[names[0]].fs_hz
+    first = int(skip_s * fs)
+    t = (first + np.arange(rec.channels[names[0]].samples.size - first)[::step]) / fs
+    start = rec.start_time.timestamp() if epoch else -skip_s
+    cols = [rec.channels[n].samples[first::step] for n in names]
+    header = "time," + ",".join(f"{n} ({rec.channels[n].unit})" for n in names)
+    rows = [f"{start + ti:.3f}," + ",".join(f"{c[i]:.5f}" for c in cols) for i, ti in enumerate(t)]
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def two_devices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """chest.csv (ECG, breathing, Unix time) and wrist.csv (8-ish Hz EDA, 30 s later)."""
+    folder = tmp_path_factory.mktemp("two")
+    _write_device(folder / "chest.csv", ["ecg", "resp"], skip_s=0.0, step=1, epoch=True)
+    _write_device(folder / "wrist.csv", ["eda"], skip_s=30.0, step=12, epoch=True)
+    _write_device(folder / "nodate.csv", ["eda"], skip_s=0.0, step=12, epoch=False)
+    return folder
+
+
+def test_two_files_are_one_session(run, two_devices: Path) -> None:
+    proc = run("analyze", "chest.csv", "wrist.csv", "-o", "two.json", cwd=two_devices)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((two_devices / "two.json").read_text())
+    assert report["recording"]["source"] == "chest.csv + wrist.csv"
+    assert set(report["channels"]) == {"ecg", "resp", "eda"}
+    assert report["channels"]["eda"]["used"] and report["channels"]["ecg"]["used"]
+    assert report["recording"]["start_time"] == "2024-01-01T09:00:00Z"
+    assert not any("start time" in p["reason"] for p in report["problems"])
+
+
+def test_two_files_without_a_start_time_are_aligned_with_a_problem(run, two_devices: Path) -> None:
+    proc = run("analyze", "chest.csv", "nodate.csv", "-o", "nodate.json", cwd=two_devices)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((two_devices / "nodate.json").read_text())
+    notes = [p for p in report["problems"] if p["part"] == "recording"]
+    assert notes and "nodate.csv carries no start time" in notes[0]["reason"]
+    assert "aligned" in proc.stderr  # the MergeWarning is shown too
+
+
+def test_two_files_that_do_not_overlap_exit_2(run, two_devices: Path, tmp_path: Path) -> None:
+    late = (two_devices / "wrist.csv").read_text().splitlines()
+    shifted = [late[0]] + [
+        f"{float(line.split(',')[0]) + 86400:.3f},{line.split(',', 1)[1]}" for line in late[1:]
+    ]
+    (tmp_path / "chest.csv").write_text((two_devices / "chest.csv").read_text())
+    (tmp_path / "nextday.csv").write_text("\n".join(shifted) + "\n")
+    proc = run("analyze", "chest.csv", "nextday.csv", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "do not overlap" in proc.stderr
+    assert "chest.csv runs 2024-01-01T09:00:00+00:00" in proc.stderr
+    assert "nextday.csv runs 2024-01-02T09:00:30+00:00" in proc.stderr
+    assert "Traceback" not in proc.stderr
