@@ -275,3 +275,64 @@ def dask_config_value(key: str) -> object:
     import dask
 
     return dask.config.get(key)
+
+
+def read_analyze(target: Any, **options: Any) -> dict[str, Any]:
+    """A stand-in analysis that really reads the session (one path or a list) and reports
+    what it read: its channels, clock and options, with no S-P model (fast)."""
+    import warnings
+
+    import lacrima
+    from lacrima.io import read_session
+
+    hints = dict(options.get("read_hints") or {})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        session = read_session(target, **hints)
+    rec = session.recording
+    return {
+        "schema_version": "test",
+        "recording": {
+            "source": rec.source,
+            "start_time": rec.start_time.isoformat() if rec.start_time else None,
+            "duration_s": rec.duration_s,
+        },
+        "channels": {
+            name: {"kind": c.kind, "quality": 1.0, "used": True, "fs_hz": c.fs_hz}
+            for name, c in rec.channels.items()
+        },
+        "baseline": {"start_s": 0.0, "end_s": 1.0, "source": str(options.get("baseline"))},
+        "problems": [{"part": "recording", "reason": str(w.message)} for w in caught]
+        + [{"part": "lacrima", "reason": lacrima.__version__}],
+    }
+
+
+def write_e4_folder(folder: Path, start_epoch: float = 1644233389.0, seconds: int = 600) -> Path:
+    """A small synthetic Empatica E4 export: EDA (4 Hz), HR (1 Hz), TEMP (4 Hz), tags."""
+    folder.mkdir(parents=True, exist_ok=True)
+    t4 = np.arange(seconds * 4) / 4
+    series = {
+        "EDA.csv": (4.0, 1.0 + 0.1 * np.sin(2 * np.pi * t4 / 60)),
+        "TEMP.csv": (4.0, 33.0 + 0.0 * t4),
+        "HR.csv": (1.0, 70.0 + 3 * np.sin(2 * np.pi * np.arange(seconds) / 120)),
+    }
+    for name, (fs, values) in series.items():
+        start = start_epoch + (10.0 if name == "HR.csv" else 0.0)
+        lines = [f"{start:.6f}", f"{fs:.6f}", *(f"{v:.6f}" for v in values)]
+        (folder / name).write_text("\n".join(lines) + "\n")
+    (folder / "tags.csv").write_text(f"{start_epoch + 100:.2f}\n")
+    (folder / "info.txt").write_text("synthetic E4 export for tests\n")
+    return folder
+
+
+def write_device_csv(
+    path: Path, column: str, unit: str, fs: float, start_epoch: float | None, seconds: int = 600
+) -> Path:
+    """One device's table: a time column in Unix seconds (or from 0) and one channel."""
+    t = np.arange(int(seconds * fs)) / fs
+    values = 2.0 + 0.1 * np.sin(2 * np.pi * t / 90)
+    t0 = start_epoch if start_epoch is not None else 0.0
+    rows = [f"{t0 + a:.3f},{b:.5f}" for a, b in zip(t, values, strict=True)]
+    lines = [f"time,{column} ({unit})", *rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path

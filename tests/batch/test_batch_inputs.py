@@ -94,7 +94,7 @@ def test_same_relative_name_in_two_bids_datasets_falls_back_to_absolute_paths(
     [
         ("missing.csv", "does not exist"),
         ("nothing-*.edf", "no files match"),
-        ("plain_folder", "not a BIDS dataset"),
+        ("plain_folder", "no recording in it"),
         ("empty_bids", "has no *_physio.tsv.gz"),
     ],
 )
@@ -103,7 +103,7 @@ def test_inputs_that_name_nothing_are_usage_errors(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "plain_folder").mkdir()
-    _touch(tmp_path / "plain_folder" / "a.csv")
+    _touch(tmp_path / "plain_folder" / "README.md")
     (tmp_path / "empty_bids" / "sub-01").mkdir(parents=True)
     with pytest.raises(LacrimaError, match=expected.replace("*", r"\*")):
         discover_inputs([spec])

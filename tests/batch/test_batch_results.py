@@ -125,14 +125,14 @@ def test_worker_task_turns_errors_into_error_parts(tmp_path: Path) -> None:
     assert parts["bad.csv"]["error"]["message"].startswith("bad.csv: cannot read it")
     assert parts["buggy.csv"]["error"]["error"] == "ZeroDivisionError"
     assert "unexpected error" in parts["buggy.csv"]["error"]["message"]
-    # an unchanged file is not analysed again
-    same = process_recording(
-        RecordingInput(path=str(good), recording_id="good.csv"),
-        fake_analyze,
-        {"fail": ["good.csv"]},
-        done_hash=parts["good.csv"]["content_hash"],
-    )
+    # an unchanged file with the same options is not analysed again
+    item = RecordingInput(path=str(good), recording_id="good.csv")
+    key = parts["good.csv"]["resume_key"]
+    same = process_recording(item, fake_analyze, {"fail": ["buggy.csv"]}, done_hash=key)
     assert same["status"] == "unchanged"
+    # other options (a new --baseline) make it new: analysed again (here: fails)
+    other = process_recording(item, fake_analyze, {"fail": ["good.csv"]}, done_hash=key)
+    assert other["status"] == "error" and other["resume_key"] != key
 
 
 def test_tables_have_fixed_columns_even_when_empty(tmp_path: Path) -> None:

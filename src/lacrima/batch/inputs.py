@@ -1,13 +1,20 @@
-"""Find the recordings of a cohort run: files, globs and BIDS datasets.
+"""Find the sessions of a cohort run: files, folders, globs and BIDS datasets.
 
-Each ``INPUT`` of ``lacrima batch`` is one of
+Each ``INPUT`` of ``lacrima batch`` is one of (rule also in ``docs/batch.md``)
 
-* a file (any format :func:`lacrima.read` accepts);
-* a glob such as ``"data/**/*.edf"`` (quoted, so that the shell leaves it alone;
-  ``**`` descends into folders);
+* a file (any format :func:`lacrima.read` accepts, an Empatica E4 zip included): one
+  session, read with its companions (:func:`lacrima.io.detect.group_files`);
+* an Empatica E4 export folder: one session;
 * the root folder of a BIDS dataset: every ``sub-*/[ses-*/]<datatype>/*_physio.tsv.gz``
-  is a recording, read with its JSON sidecar, and its subject, session, task and run
-  come from the BIDS entities in the file name.
+  is a session, read with its JSON sidecar, and its subject, session, task and run
+  come from the BIDS entities in the file name;
+* any other folder, a *study folder*: each recording file in it is a session, and each
+  sub-folder is **one session made of every recording in it** (a chest-strap EDF and a
+  wrist-band CSV, merged on one clock; an E4 export folder inside counts as one
+  recording);
+* a glob such as ``"data/**/*.edf"`` (quoted, so that the shell leaves it alone;
+  ``**`` descends into folders): each matched file is a session, each matched folder
+  is a session as in a study folder.
 
 An input that yields no recording is a usage error (:class:`~lacrima.errors.LacrimaError`)
 raised before any work starts; a file that exists but cannot be read is *not*: it
@@ -29,6 +36,7 @@ from pathlib import Path
 import xxhash
 
 from lacrima.errors import LacrimaError, ReadError
+from lacrima.io.detect import companions_of, group_files, is_recording_name, sniff
 
 __all__ = ["RecordingInput", "bids_entities", "content_hash", "discover_inputs"]
 
@@ -37,7 +45,6 @@ logger = logging.getLogger(__name__)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _ENTITY = re.compile(r"^([a-zA-Z0-9]+)-([a-zA-Z0-9]+)$")
 _BIDS_PHYSIO_GLOB = "sub-*/**/*_physio.tsv.gz"
-_SIDECAR_SUFFIXES = (".json", ".markers.csv")
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,12 @@ class RecordingInput:
         BIDS entities (``sub-``, ``ses-``, ``task-``, ``run-``) from the file name or
         its folders; ``None`` when absent.
     companions : tuple of str
-        Other files the recording is read with (a BIDS JSON sidecar, a WFDB ``.dat``);
-        they are part of the content hash, so editing a sidecar makes the recording new.
+        Other files the recording is read with (a BIDS JSON sidecar, a WFDB ``.dat`` or
+        ``.atr``); they are part of the content hash, so editing a sidecar makes the
+        recording new.
+    files : tuple of str
+        For a session of several recordings (a session folder), the path of each;
+        empty when the session is the one recording at ``path``.
     """
 
     path: str
@@ -66,11 +77,27 @@ class RecordingInput:
     task: str | None = None
     run: str | None = None
     companions: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         """Stable short key derived from the absolute path (names the part file)."""
         return hashlib.sha256(self.path.encode("utf-8")).hexdigest()[:24]
+
+    @property
+    def recordings(self) -> tuple[str, ...]:
+        """The paths read for this session (one, or one per device)."""
+        return self.files or (self.path,)
+
+    @property
+    def target(self) -> str | list[str]:
+        """What the analysis is given: the one path, or the list of a several-file session."""
+        return self.recordings[0] if len(self.recordings) == 1 else list(self.recordings)
+
+    @property
+    def hashed(self) -> tuple[str, ...]:
+        """Every file and folder whose content makes the session's content hash."""
+        return (*self.recordings, *self.companions)
 
 
 def bids_entities(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -110,13 +137,7 @@ def bids_entities(path: str | os.PathLike[str]) -> dict[str, str]:
 
 def _companions(path: Path) -> tuple[str, ...]:
     """Files read together with ``path``: JSON and marker sidecars, WFDB signal files."""
-    name = path.name
-    base = name[: -len(".tsv.gz")] if name.endswith(".tsv.gz") else path.stem
-    names = [base + suffix for suffix in _SIDECAR_SUFFIXES]
-    if path.suffix.lower() == ".hea":
-        names.append(base + ".dat")
-    found = [path.with_name(n) for n in names]
-    return tuple(str(p) for p in found if p != path and p.is_file())
+    return tuple(str(p) for p in companions_of(path))
 
 
 def content_hash(path: str, companions: Iterable[str] = ()) -> str:
@@ -125,9 +146,10 @@ def content_hash(path: str, companions: Iterable[str] = ()) -> str:
     Parameters
     ----------
     path : str
-        The recording file.
+        The recording file (a folder: every file in it, e.g. an Empatica E4 export).
     companions : iterable of str
-        Sidecars read with it (see :attr:`RecordingInput.companions`).
+        Sidecars read with it and the other recordings of the session (see
+        :attr:`RecordingInput.hashed`).
 
     Returns
     -------
@@ -148,12 +170,18 @@ def content_hash(path: str, companions: Iterable[str] = ()) -> str:
     """
     total = xxhash.xxh3_128()
     for name in (path, *companions):
-        try:
-            with open(name, "rb") as fh:
-                digest = hashlib.file_digest(fh, xxhash.xxh3_128).hexdigest()
-        except OSError as exc:
-            raise ReadError(f"cannot open {name}: {exc.strerror or exc}") from exc
-        total.update(f"{Path(name).name}\0{digest}\n".encode())
+        top = Path(name)
+        members = (
+            sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        )  # an Empatica E4 folder: every file in it
+        for member in members:
+            try:
+                with open(member, "rb") as fh:
+                    digest = hashlib.file_digest(fh, xxhash.xxh3_128).hexdigest()
+            except OSError as exc:
+                raise ReadError(f"cannot open {member}: {exc.strerror or exc}") from exc
+            label = top.name if member == top else f"{top.name}/{member.relative_to(top)}"
+            total.update(f"{label}\0{digest}\n".encode())
     return "xxh3_128:" + total.hexdigest()
 
 
@@ -163,12 +191,14 @@ def _is_bids_root(folder: Path) -> bool:
     return any(p.is_dir() for p in folder.glob("sub-*"))
 
 
-def _make_input(path: Path, base: Path) -> RecordingInput:
+def _make_input(path: Path, base: Path, files: Sequence[Path] = ()) -> RecordingInput:
     try:
         rel = path.relative_to(base)
     except ValueError:
         rel = path
     ent = bids_entities(rel)
+    recordings = list(files) or [path]
+    companions = [c for f in recordings for c in _companions(f)]
     return RecordingInput(
         path=str(path),
         recording_id=rel.as_posix(),
@@ -176,7 +206,8 @@ def _make_input(path: Path, base: Path) -> RecordingInput:
         session=ent.get("ses"),
         task=ent.get("task"),
         run=ent.get("run"),
-        companions=_companions(path),
+        companions=tuple(companions),
+        files=tuple(str(f) for f in files) if len(files) > 1 else (),
     )
 
 
@@ -194,37 +225,82 @@ def _is_candidate(path: Path) -> bool:
     return path.is_file() or (path.is_symlink() and not path.exists())
 
 
-def _expand(spec: str) -> tuple[list[Path], Path | None]:
-    """Files named by one INPUT, and the BIDS root when it is one."""
+Session = tuple[Path, tuple[Path, ...]]
+"""A session's path (a file or folder) and, for a session folder, its recordings."""
+
+
+def _is_e4_folder(folder: Path) -> bool:
+    return sniff(folder) == "folder-e4"
+
+
+def _visible(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def _file_sessions(files: Sequence[Path]) -> list[Session]:
+    """Each recording among ``files`` (with its companions) as a session of its own."""
+    groups = group_files(files, strict=False)
+    return [(g.primary, ()) for g in groups]
+
+
+def _folder_session(folder: Path) -> Session | None:
+    """A sub-folder as one session: its recording files and E4 folders (None if none)."""
+    if _is_e4_folder(folder):
+        return folder, ()
+    entries = _visible(folder)
+    files = [p for p in entries if _is_candidate(p) and is_recording_name(p.name)]
+    primaries = [g.primary for g in group_files(files, strict=False)]
+    primaries += [p for p in entries if p.is_dir() and _is_e4_folder(p)]
+    if not primaries:
+        logger.info("skipping %s: no recording in it", folder)
+        return None
+    if len(primaries) == 1:
+        return primaries[0], ()
+    return folder, tuple(primaries)
+
+
+def _study_folder(folder: Path, spec: str) -> list[Session]:
+    entries = _visible(folder)
+    files = [p for p in entries if _is_candidate(p) and is_recording_name(p.name)]
+    sessions = _file_sessions(files)
+    sessions += [s for p in entries if p.is_dir() and (s := _folder_session(p)) is not None]
+    if not sessions:
+        raise LacrimaError(
+            f"{spec} is a folder with no recording in it (not a BIDS dataset, not an "
+            "Empatica E4 export, no recording files or session sub-folders); see "
+            "docs/batch.md for how folders are read"
+        )
+    return sessions
+
+
+def _expand(spec: str) -> tuple[list[Session], Path | None]:
+    """Sessions named by one INPUT, and the BIDS root when it is one."""
     path = _absolute(spec)
     if path.is_file():
-        return [path], None
+        return [(path, ())], None
     if path.is_dir():
+        if _is_e4_folder(path):
+            return [(path, ())], None
         if not _is_bids_root(path):
-            raise LacrimaError(
-                f"{spec} is a folder but not a BIDS dataset (no sub-* folders and no "
-                "dataset_description.json); pass files or a quoted glob such as "
-                f"'{Path(spec) / '*.csv'}'"
-            )
+            return _study_folder(path, spec), None
         files = sorted(p for p in path.glob(_BIDS_PHYSIO_GLOB) if _is_candidate(p))
         if not files:
             raise LacrimaError(
                 f"the BIDS dataset {spec} has no *_physio.tsv.gz recordings "
                 "(expected sub-<label>/[ses-<label>/]<datatype>/*_physio.tsv.gz)"
             )
-        return files, path
+        return [(f, ()) for f in files], path
     if _GLOB_CHARS.search(spec):
-        matched = sorted(
-            _absolute(p)
-            for p in glob.glob(os.path.expanduser(spec), recursive=True)
-            if _is_candidate(Path(p))
-        )
-        sidecars = {c for f in matched for c in _companions(f)}
-        files = [f for f in matched if str(f) not in sidecars and f.suffix.lower() != ".json"]
-        if not files:
+        matched = sorted(_absolute(p) for p in glob.glob(os.path.expanduser(spec), recursive=True))
+        files = [p for p in matched if _is_candidate(p)]
+        sessions = _file_sessions(files)
+        sessions += [s for p in matched if p.is_dir() and (s := _folder_session(p)) is not None]
+        if not sessions:
             raise LacrimaError(f"no files match {spec!r}; check the pattern and the folder")
-        return files, None
-    raise LacrimaError(f"{spec} does not exist; pass existing files, a glob or a BIDS folder")
+        return sessions, None
+    raise LacrimaError(
+        f"{spec} does not exist; pass existing files, folders, a glob or a BIDS folder"
+    )
 
 
 def discover_inputs(specs: Sequence[str | os.PathLike[str]]) -> list[RecordingInput]:
@@ -238,13 +314,13 @@ def discover_inputs(specs: Sequence[str | os.PathLike[str]]) -> list[RecordingIn
     Returns
     -------
     list of RecordingInput
-        One entry per distinct file, in the order given (each input sorted by path).
+        One entry per distinct session, in the order given (each input sorted by path).
 
     Raises
     ------
     lacrima.errors.LacrimaError
         If no inputs are given, or an input names nothing: a missing file, a glob that
-        matches no file, a folder that is not a BIDS dataset or holds no recording.
+        matches no file, a folder that holds no recording.
 
     Examples
     --------
@@ -254,16 +330,16 @@ def discover_inputs(specs: Sequence[str | os.PathLike[str]]) -> list[RecordingIn
     if not specs:
         raise LacrimaError("no INPUTS given; pass files, a quoted glob or a BIDS dataset folder")
     expanded = [_expand(os.fspath(spec)) for spec in specs]
-    loose = [f for files, root in expanded if root is None for f in files]
+    loose = [path for sessions, root in expanded if root is None for path, _ in sessions]
     common = Path(os.path.commonpath([str(f.parent) for f in loose])) if loose else Path("/")
     seen: set[str] = set()
     inputs: list[RecordingInput] = []
-    for files, root in expanded:
-        for f in files:
-            if str(f) in seen:
+    for sessions, root in expanded:
+        for path, files in sessions:
+            if str(path) in seen:
                 continue
-            seen.add(str(f))
-            inputs.append(_make_input(f, root if root is not None else common))
+            seen.add(str(path))
+            inputs.append(_make_input(path, root if root is not None else common, files))
     counts = Counter(item.recording_id for item in inputs)
     if any(n > 1 for n in counts.values()):
         inputs = [

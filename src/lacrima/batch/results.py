@@ -33,6 +33,7 @@ __all__ = [
     "cycle_rows",
     "error_row",
     "read_part",
+    "resume_key",
     "session_row",
     "write_part",
     "write_tables",
@@ -40,7 +41,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PART_FORMAT = "lacrima-batch-part/1"
+PART_FORMAT = "lacrima-batch-part/2"
 """Version tag of a part file; a part with another tag is ignored by ``--resume``."""
 
 ID_COLUMNS = ("recording_id", "subject", "session", "task", "run")
@@ -235,6 +236,44 @@ def cycle_rows(item: RecordingInput, report: Mapping[str, Any]) -> list[dict[str
                 row[name] = value
         rows.append(row)
     return rows
+
+
+def resume_key(content_hash: str, options: Mapping[str, Any], analyzer: str = "") -> str:
+    """The key ``--resume`` compares: the session's content, the options, the version.
+
+    A recording is analysed again when any file of its session changed (a WFDB ``.atr``,
+    a BIDS sidecar, one device's file of a two-device session), when the analysis
+    options changed (``--baseline``, ``--fs``), or with another Lacrima version.
+
+    Parameters
+    ----------
+    content_hash : str
+        :func:`~lacrima.batch.inputs.content_hash` of every file of the session.
+    options : mapping
+        The keyword options of the analysis (JSON-serialisable, or shown by ``str``).
+    analyzer : str
+        The analysis function's import name, when it is not :func:`lacrima.analyze`.
+
+    Returns
+    -------
+    str
+        ``"xxh3_128:<hex>"``.
+    """
+    import xxhash
+
+    import lacrima
+
+    text = json.dumps(
+        {
+            "content": content_hash,
+            "options": options,
+            "lacrima": lacrima.__version__,
+            "analyzer": analyzer,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return "xxh3_128:" + xxhash.xxh3_128_hexdigest(text.encode("utf-8"))
 
 
 def error_row(item: RecordingInput, error: str, message: str) -> dict[str, Any]:

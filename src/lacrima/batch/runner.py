@@ -158,12 +158,12 @@ def _prepare_parts(out: Path) -> Path:
 
 
 def _done_hashes(parts_dir: Path, items: Sequence[RecordingInput]) -> dict[str, str]:
-    """Key -> content hash of every input an earlier run analysed successfully."""
+    """Key -> resume key of every session an earlier run analysed successfully."""
     done = {}
     for item in items:
         part = read_part(parts_dir, item.key)
         if part and part.get("status") == "ok" and part.get("path") == item.path:
-            done[item.key] = str(part.get("content_hash"))
+            done[item.key] = str(part.get("resume_key"))
     logger.info("resume: %d of %d recordings have results", len(done), len(items))
     return done
 
@@ -204,13 +204,17 @@ def run(
         Memory limit per local worker (Dask syntax, ``"4GB"``; ``"auto"`` shares the
         machine's memory among the workers). A worker above it is restarted by its nanny.
     resume : bool
-        Skip recordings that an earlier run into the same ``out_dir`` analysed with the
-        same path and content hash; everything else (new, changed, failed) is run.
+        Skip sessions that an earlier run into the same ``out_dir`` analysed with the
+        same path, the same content of every file of the session (sidecars and
+        annotation files included), the same options and the same Lacrima version;
+        everything else (new, changed, failed, other options) is run.
     analyze : callable, optional
         ``analyze(path, **options)`` returning an object with ``to_dict()``; default
         :func:`lacrima.analyze`. It must be importable or picklable by the workers.
     options : mapping, optional
-        Keyword options passed to ``analyze`` for every recording.
+        Keyword options passed to ``analyze`` for every session, e.g.
+        ``{"baseline": "0:300", "read_hints": {"fs": 8.0}}`` (``read_hints`` go to the
+        files of each session that take them).
     progress : bool
         Show a progress bar on stderr.
     chunk_size : int, optional
@@ -249,6 +253,7 @@ def run(
         import lacrima
 
         analyze = lacrima.analyze
+        _check_analysis_options(options or {})
     peaks: dict[str, int] = {}
     with connect(scheduler, n_workers, threads_per_worker, memory_limit) as (client, where):
         n_connected = check_workers(client, where)
@@ -284,6 +289,18 @@ def run(
     _write_summary(out, result, inputs, options)
     logger.info("%s", result.summary)
     return result
+
+
+def _check_analysis_options(options: Mapping[str, Any]) -> None:
+    """Refuse a bad ``--baseline`` (or other option) before any work starts."""
+    from lacrima.sp.options import make_options
+
+    make_options(**{k: v for k, v in options.items() if k not in ("read_hints", "progress")})
+    hints = options.get("read_hints")
+    if hints:
+        from lacrima.io.reader import check_hints
+
+        check_hints(dict(hints))
 
 
 def _write_summary(

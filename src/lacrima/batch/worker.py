@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lacrima.batch.inputs import RecordingInput, content_hash
-from lacrima.batch.results import PART_FORMAT, cycle_rows, error_row, session_row
+from lacrima.batch.results import PART_FORMAT, cycle_rows, error_row, resume_key, session_row
 from lacrima.errors import LacrimaError
 
 __all__ = ["AnalyzeFunction", "process_chunk", "process_recording", "worker_name"]
@@ -46,6 +46,29 @@ def _peak_rss_bytes() -> int:
     return int(peak if os.uname().sysname == "Darwin" else peak * 1024)
 
 
+def _analyzer_name(analyze: AnalyzeFunction) -> str:
+    """The import name of a custom analysis function; "" for :func:`lacrima.analyze`."""
+    name = f"{getattr(analyze, '__module__', '')}.{getattr(analyze, '__qualname__', '')}"
+    return "" if name == "lacrima.analyze" else name
+
+
+def _session_options(item: RecordingInput, options: dict[str, Any]) -> dict[str, Any]:
+    """The options for one session: ``read_hints`` only where a file of it takes them.
+
+    ``--fs`` is the rate of CSV tables without a time column; a cohort's EDF sessions
+    are read without it rather than refused.
+    """
+    hints = options.get("read_hints")
+    if not hints:
+        return options
+    from lacrima.io.reader import hints_for
+
+    taken: set[str] = set()
+    for path in item.recordings:
+        taken |= set(hints_for(path, hints))
+    return {**options, "read_hints": {k: v for k, v in hints.items() if k in taken}}
+
+
 def _base_part(item: RecordingInput) -> dict[str, Any]:
     return {"format": PART_FORMAT, "key": item.key, "path": item.path}
 
@@ -56,20 +79,22 @@ def process_recording(
     options: Mapping[str, Any] | None = None,
     done_hash: str | None = None,
 ) -> dict[str, Any]:
-    """Hash, read and analyse one recording; return its part (never raises for bad data).
+    """Hash, read and analyse one session; return its part (never raises for bad data).
 
     Parameters
     ----------
     item : RecordingInput
-        The recording.
+        The session (one recording, or several merged on one clock).
     analyze : callable
-        ``analyze(path, **options)``, normally :func:`lacrima.analyze`.
+        ``analyze(path_or_paths, **options)``, normally :func:`lacrima.analyze`; it gets
+        :attr:`RecordingInput.target` (a list for a several-file session).
     options : mapping, optional
         Keyword options for ``analyze``.
     done_hash : str, optional
-        Content hash of an earlier successful result (``--resume``). If the file still
-        has this hash the analysis is skipped and a part with ``status="unchanged"``
-        comes back.
+        Resume key of an earlier successful result (``--resume``,
+        :func:`~lacrima.batch.results.resume_key`). If the session's files, the options
+        and the Lacrima version still give this key the analysis is skipped and a part
+        with ``status="unchanged"`` comes back.
 
     Returns
     -------
@@ -81,13 +106,17 @@ def process_recording(
     started = time.perf_counter()
     part = _base_part(item)
     digest: str | None = None
+    opts = dict(options or {})
     try:
-        digest = content_hash(item.path, item.companions)
-        if done_hash is not None and digest == done_hash:
+        hashed = item.hashed
+        digest = content_hash(hashed[0], hashed[1:])
+        key = resume_key(digest, opts, _analyzer_name(analyze))
+        part.update(resume_key=key)
+        if done_hash is not None and key == done_hash:
             part.update(status="unchanged", content_hash=digest)
         else:
             t0 = time.perf_counter()
-            result = analyze(item.path, **dict(options or {}))
+            result = analyze(item.target, **_session_options(item, opts))
             report = result if isinstance(result, Mapping) else result.to_dict()
             analysis_s = time.perf_counter() - t0
             part.update(

@@ -33,6 +33,7 @@ __all__ = [
     "companions_of",
     "detect_format",
     "group_files",
+    "is_recording_name",
     "resolve_path",
     "sniff",
 ]
@@ -221,6 +222,16 @@ def _extension_format(path: Path) -> str | None:
         if name.endswith(suffix):
             return _EXTENSIONS[suffix]
     return None
+
+
+def is_recording_name(name: str) -> bool:
+    """True when a file name has the extension of a format Lacrima reads, or a companion's.
+
+    Used to pick the recordings out of a folder (``lacrima batch``), where notes such as
+    ``README.md`` or ``protocol.pdf`` may lie beside them.
+    """
+    lower = name.lower()
+    return _extension_format(Path(name)) is not None or lower.endswith(COMPANION_SUFFIXES)
 
 
 def resolve_path(path: Path) -> Path:

@@ -22,7 +22,7 @@ from lacrima.io.kinds import infer_kind, normalize_unit
 from lacrima.io.merge import MergedSession, merge_recordings_detailed
 from lacrima.io.recording import Recording, check_kind
 
-__all__ = ["COMMON_HINTS", "READERS", "hints_for", "read", "read_session"]
+__all__ = ["COMMON_HINTS", "READERS", "check_hints", "hints_for", "read", "read_session"]
 
 PathLike = str | os.PathLike[str]
 
@@ -75,6 +75,17 @@ def _check_hints(hints: dict[str, Any]) -> None:
             )
     for channel, kind in (hints.get("kinds") or {}).items():
         check_kind(kind, what=f"kinds[{channel!r}]")
+
+
+def check_hints(hints: dict[str, Any]) -> None:
+    """Check hints before any file is read (``lacrima batch`` does, for the whole cohort).
+
+    Raises
+    ------
+    HintError
+        An unknown hint or a bad value; the message lists the accepted ones.
+    """
+    _check_hints(hints)
 
 
 def _check_applicable(fmt: str, hints: dict[str, Any], source: str) -> None:
