@@ -1,15 +1,18 @@
-"""The in-memory form of a recording: channels, markers, start time.
+"""The in-memory form of a recording: channels, markers, start time, reference beats.
 
 Every reader returns a :class:`Recording`. Times are seconds from the recording start
 (``start_time``, when the file carries one); each channel carries its own rate and the
 offset of its first sample, so channels at different rates (Empatica BVP at 64 Hz, EDA
-at 4 Hz) live side by side without resampling.
+at 4 Hz) live side by side without resampling. Beat annotations that come with a file
+(a WFDB ``.atr``) are not markers: they are a :class:`ReferenceBeats` series, kept for
+validation.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,7 +22,7 @@ from lacrima.errors import SignalError
 from lacrima.io.errors import ChannelNotFoundError, UnknownKindError
 from lacrima.io.kinds import KINDS
 
-__all__ = ["Channel", "Marker", "Recording", "check_kind"]
+__all__ = ["Channel", "Marker", "Recording", "ReferenceBeats", "check_kind"]
 
 
 def check_kind(kind: str, *, what: str = "kind") -> str:
@@ -145,6 +148,77 @@ class Marker:
     duration_s: float = 0.0
 
 
+@dataclass(repr=False, eq=False)
+class ReferenceBeats:
+    """Reference beat annotations (e.g. a cardiologist's), kept for validation.
+
+    Parameters
+    ----------
+    times_s : numpy.ndarray
+        Time of each annotated beat, s from the recording start; sorted on creation.
+    symbols : tuple of str
+        The beat's class, one per time (WFDB symbols: ``"N"`` normal, ``"V"`` premature
+        ventricular, ``"A"`` atrial premature, ...).
+    source : str
+        Where the annotations came from (``"100.atr"``).
+
+    Examples
+    --------
+    >>> ref = ReferenceBeats([0.8, 0.2, 1.6], ("V", "N", "N"), "x.atr")
+    >>> ref.times_s.tolist(), ref.symbols, ref.counts()
+    ([0.2, 0.8, 1.6], ('N', 'V', 'N'), {'N': 2, 'V': 1})
+    """
+
+    times_s: np.ndarray
+    symbols: tuple[str, ...]
+    source: str
+
+    def __post_init__(self) -> None:
+        times = np.asarray(self.times_s, dtype=np.float64)
+        symbols = tuple(str(s) for s in self.symbols)
+        if times.ndim != 1 or times.size != len(symbols):
+            raise SignalError(
+                f"reference beats from {self.source!r}: {times.size} times but "
+                f"{len(symbols)} symbols; give one symbol per beat time."
+            )
+        order = np.argsort(times, kind="stable")
+        self.times_s = np.ascontiguousarray(times[order])
+        self.symbols = tuple(symbols[i] for i in order)
+
+    def __len__(self) -> int:
+        return len(self.symbols)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReferenceBeats):
+            return NotImplemented
+        return (
+            self.source == other.source
+            and self.symbols == other.symbols
+            and np.array_equal(self.times_s, other.times_s)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def counts(self) -> dict[str, int]:
+        """Number of beats per symbol, most frequent first (ties by symbol)."""
+        counted = Counter(self.symbols)
+        return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+
+    def shifted(self, offset_s: float) -> ReferenceBeats:
+        """The same beats with every time moved by ``offset_s`` (s), e.g. onto a merged clock."""
+        return ReferenceBeats(self.times_s + float(offset_s), self.symbols, self.source)
+
+    def between(self, start_s: float, end_s: float) -> ReferenceBeats:
+        """The beats with ``start_s <= time < end_s`` (s), times unchanged."""
+        keep = (self.times_s >= start_s) & (self.times_s < end_s)
+        symbols = tuple(s for s, k in zip(self.symbols, keep, strict=True) if k)
+        return ReferenceBeats(self.times_s[keep], symbols, self.source)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{s} {n}" for s, n in self.counts().items())
+        return f"ReferenceBeats({self.source!r}, {len(self)} beats: {counts or 'none'})"
+
+
 @dataclass(repr=False)
 class Recording:
     """A whole recording: channels by name, markers, wall-clock start, source file.
@@ -159,12 +233,16 @@ class Recording:
         Wall-clock time of ``t = 0`` as a tz-aware UTC datetime, when the file carries it.
     source : str or None
         Name of the file (or folder) it was read from.
+    reference_beats : ReferenceBeats or None
+        Beat annotations that came with the file (WFDB ``.atr``), for validation; they
+        are not markers. None when the file has none.
     """
 
     channels: dict[str, Channel]
     markers: list[Marker] = field(default_factory=list)
     start_time: datetime | None = None
     source: str | None = None
+    reference_beats: ReferenceBeats | None = None
 
     def __post_init__(self) -> None:
         for key, channel in self.channels.items():
@@ -227,8 +305,11 @@ class Recording:
 
     def __repr__(self) -> str:
         names = ", ".join(f"{c.name}:{c.kind}" for c in self.channels.values())
+        beats = (
+            "" if self.reference_beats is None else f", reference_beats={len(self.reference_beats)}"
+        )
         return (
             f"Recording(source={self.source!r}, channels=[{names}], "
-            f"markers={len(self.markers)}, duration_s={self.duration_s:.3f}, "
+            f"markers={len(self.markers)}{beats}, duration_s={self.duration_s:.3f}, "
             f"start_time={self.start_time.isoformat() if self.start_time else None})"
         )

@@ -2,13 +2,28 @@
 
 Read with the ``wfdb`` package. The path may be the ``.hea`` file, the ``.dat`` file or
 the record name without extension. Signals are in physical units (WFDB's invalid
-sample value becomes NaN). Annotations (``<record>.atr`` when present, or the
-extension given by ``annotator=``) become markers labelled with the beat or event
-symbol, followed by the auxiliary note when there is one (``"+ (N"`` for a rhythm
-change). The header's base date and time, when both are given, are taken as UTC.
+sample value becomes NaN). Each signal is read at its own rate: in a multi-frequency
+record (``samps_per_frame`` above 1, e.g. ECG at 496 Hz beside EDA at 31 Hz) a channel's
+rate is the frame rate times its samples per frame; nothing is averaged.
 
-Reference: Goldberger A.L. et al. (2000) PhysioBank, PhysioToolkit, and PhysioNet.
-Circulation 101(23):e215-e220.
+Annotations (``<record>.atr`` when present, or the extension given by ``annotator=``)
+are sorted by their WFDB code:
+
+- beat annotations (:data:`BEAT_SYMBOLS`: ``N``, ``V``, ``A``, ...) become the
+  recording's :class:`~lacrima.io.recording.ReferenceBeats`, for validation;
+- waveform delineation points (:data:`WAVEFORM_SYMBOLS`: P/T/U-wave peaks, wave onsets
+  and ends) are left out (their number is logged): they are one per beat, not events;
+- every other annotation (rhythm changes ``+``, signal quality ``~``, artefacts ``|``,
+  comments ``"``, flutter ``[`` ``]``, blocked P waves ``x``, ...) becomes a marker
+  labelled with its symbol, followed by the auxiliary note when there is one
+  (``"+ (N"`` for a change to normal sinus rhythm).
+
+The header's base date and time, when both are given, are taken as UTC.
+
+References: Goldberger A.L. et al. (2000) PhysioBank, PhysioToolkit, and PhysioNet.
+Circulation 101(23):e215-e220. Annotation codes: Moody G.B., WFDB Applications Guide,
+"ecgcodes" / https://physionet.org/physiotools/wag/annot-5.htm (``isqrs`` marks the
+beat codes).
 """
 
 from __future__ import annotations
@@ -32,9 +47,9 @@ from lacrima.io.errors import (
     TruncatedFileError,
 )
 from lacrima.io.kinds import infer_kind, normalize_unit
-from lacrima.io.recording import Channel, Marker, Recording
+from lacrima.io.recording import Channel, Marker, Recording, ReferenceBeats
 
-__all__ = ["read_wfdb"]
+__all__ = ["BEAT_SYMBOLS", "WAVEFORM_SYMBOLS", "read_wfdb"]
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +68,15 @@ _BYTES_PER_SAMPLE: dict[str, float] = {
     "32": 4,
 }
 _RECORD_LINE = re.compile(r"^\S+\s+\d+(\s|$)")
+
+#: WFDB annotation symbols of beats (the codes WFDB's ``isqrs`` counts as QRS complexes):
+#: normal, bundle branch block, atrial/nodal/supraventricular premature, ventricular
+#: premature and R-on-T, fusion, escape, paced, fusion of paced and normal, unclassified.
+BEAT_SYMBOLS = frozenset("NLRBAaJSVrFejnE/fQ?")
+
+#: WFDB waveform delineation symbols: P, T and U-wave peaks, wave onset and end
+#: (as in the QT database's ``pu`` annotators). One or more per beat; not events.
+WAVEFORM_SYMBOLS = frozenset("ptu()")
 
 
 def _check_header(header: Path) -> None:
@@ -97,15 +121,55 @@ def _check_signal_files(base: Path, header: Any) -> None:
             )
 
 
-def _markers(base: Path, extension: str, fs: float) -> list[Marker]:
+def _annotations(
+    base: Path, extension: str, fs: float
+) -> tuple[list[Marker], ReferenceBeats | None]:
+    """Markers (events) and reference beats from one annotation file."""
     annotation = wfdb.rdann(str(base), extension)
+    # annotation times count frames unless the file gives its own time resolution
+    ann_fs = float(annotation.fs) if annotation.fs else fs
     markers = []
+    beat_times: list[float] = []
+    beat_symbols: list[str] = []
+    waves = 0
     for sample, symbol, note in zip(
         annotation.sample, annotation.symbol, annotation.aux_note, strict=False
     ):
-        note = (note or "").replace("\x00", "").strip()
-        markers.append(Marker(time_s=float(sample) / fs, label=f"{symbol} {note}".strip()))
-    return markers
+        time_s = float(sample) / ann_fs
+        if symbol in BEAT_SYMBOLS:
+            beat_times.append(time_s)
+            beat_symbols.append(symbol)
+        elif symbol in WAVEFORM_SYMBOLS:
+            waves += 1
+        else:
+            note = (note or "").replace("\x00", "").strip()
+            markers.append(Marker(time_s=time_s, label=f"{symbol} {note}".strip()))
+    if waves:
+        logger.info(
+            "%s.%s: %d waveform delineation annotations (P/T/U peaks, onsets, ends) left out",
+            base.name,
+            extension,
+            waves,
+        )
+    beats = None
+    if beat_times:
+        beats = ReferenceBeats(
+            np.asarray(beat_times), tuple(beat_symbols), f"{base.name}.{extension}"
+        )
+    return markers, beats
+
+
+def _channels(record: Any, frame_fs: float) -> dict[str, Channel]:
+    """One channel per signal, each at its own rate (frame rate x samples per frame)."""
+    signals = record.e_p_signal or []
+    per_frame = record.samps_per_frame or [1] * len(signals)
+    channels: dict[str, Channel] = {}
+    for index, label in enumerate(record.sig_name or []):
+        name = label if label not in channels else f"{label} ({index + 1})"
+        unit = normalize_unit(record.units[index] if record.units else "")
+        fs = frame_fs * int(per_frame[index])
+        channels[name] = Channel(name, signals[index], fs, unit, infer_kind(label, unit))
+    return channels
 
 
 def _annotator(base: Path, hint: Any) -> str | None:
@@ -136,7 +200,8 @@ def read_wfdb(path: Path, hints: dict[str, Any]) -> Recording:
     Returns
     -------
     Recording
-        One channel per signal in physical units; annotations as markers.
+        One channel per signal in physical units at its own rate; event annotations as
+        markers, beat annotations as ``reference_beats``.
 
     Raises
     ------
@@ -161,24 +226,21 @@ def read_wfdb(path: Path, hints: dict[str, Any]) -> Recording:
         ) from None
     _check_signal_files(base, header)
     try:
-        record = wfdb.rdrecord(str(base), m2s=True)
+        # smooth_frames=False: every sample of a multi-frequency signal, not frame means
+        record = wfdb.rdrecord(str(base), m2s=True, smooth_frames=False)
     except (ValueError, OSError, IndexError) as exc:
         raise MalformedFileError(
             f"{source}: the signal file does not match the header ({exc}). The record may be "
             "damaged; copy it again."
         ) from None
     fs = float(record.fs)
-    signals = record.p_signal if record.p_signal is not None else np.empty((0, 0))
-    channels: dict[str, Channel] = {}
-    for index, label in enumerate(record.sig_name or []):
-        name = label if label not in channels else f"{label} ({index + 1})"
-        unit = normalize_unit(record.units[index] if record.units else "")
-        channels[name] = Channel(name, signals[:, index], fs, unit, infer_kind(label, unit))
+    channels = _channels(record, fs)
     markers: list[Marker] = []
+    beats = None
     extension = _annotator(base, hints.get("annotator"))
     if extension is not None:
         try:
-            markers = _markers(base, extension, fs)
+            markers, beats = _annotations(base, extension, fs)
         except Exception as exc:  # wfdb's annotation parser raises many types
             raise MalformedFileError(
                 f"{base.name}.{extension}: the annotation file cannot be parsed ({exc}). "
@@ -188,4 +250,4 @@ def read_wfdb(path: Path, hints: dict[str, Any]) -> Recording:
     if record.base_date is not None and record.base_time is not None:
         start_time = datetime.combine(record.base_date, record.base_time, tzinfo=UTC)
     check_missing(channels.values(), source=source, max_gap_s=hints["max_gap_s"])
-    return Recording(channels, markers, start_time, source)
+    return Recording(channels, markers, start_time, source, reference_beats=beats)
