@@ -76,18 +76,25 @@ def test_old_cries_do_not_count() -> None:
     assert keys(old) == []
 
 
-def test_did_not_match_or_could_not_stop() -> None:
+def test_did_not_match_or_could_not_stop_repeated() -> None:
     for flag in ("did_not_match", "could_not_stop"):
-        prompts = find_patterns([EpisodeFacts(NOW - timedelta(days=2), **{flag: True})], [], NOW)
+        twice = [EpisodeFacts(NOW - timedelta(days=d), **{flag: True}) for d in (2, 9)]
+        prompts = find_patterns(twice, [], NOW)
         assert [p.key for p in prompts] == ["mismatch_or_uncontrollable"]
         assert "worth mentioning to a doctor" in prompts[0].message
     old = EpisodeFacts(NOW - timedelta(days=45), could_not_stop=True)
-    assert keys([old]) == []
+    assert keys([old, EpisodeFacts(NOW - timedelta(days=2), could_not_stop=True)]) == []
+
+
+def test_a_single_could_not_stop_entry_does_not_prompt_a_doctor() -> None:
+    for flag in ("did_not_match", "could_not_stop"):
+        once = [EpisodeFacts(NOW - timedelta(days=2), **{flag: True}), EpisodeFacts(NOW)]
+        assert keys(once) == []
 
 
 def test_no_prompt_names_a_diagnosis() -> None:
-    episodes = [*sad_fortnight(), EpisodeFacts(NOW, did_not_match=True)]
-    prompts = find_patterns(episodes, [], NOW)
+    marked = [EpisodeFacts(NOW, did_not_match=True), EpisodeFacts(NOW, could_not_stop=True)]
+    prompts = find_patterns([*sad_fortnight(), *marked], [], NOW)
     assert len(prompts) == 2
     for p in prompts:
         lowered = p.message.lower().replace("this is not a diagnosis", "")

@@ -11,6 +11,9 @@ from lacrima.errors import ConfigError
 from lacrima.web.config import DEFAULT_CRISIS_FILE
 from lacrima.web.core import crisis
 
+# The crisis list includes the clinic's own entries, kept in the database.
+pytestmark = pytest.mark.django_db
+
 
 def test_every_entry_has_a_source_a_date_and_a_number():
     raw = json.loads(DEFAULT_CRISIS_FILE.read_text(encoding="utf-8"))["resources"]
@@ -94,7 +97,6 @@ def test_an_incomplete_entry_is_refused(tmp_path, broken):
         crisis.load_resources(path)
 
 
-@pytest.mark.django_db
 def test_crisis_page_needs_no_login_and_shows_local_numbers(client, settings):
     settings.LACRIMA_LOCALE = "en-GB"
     response = client.get(reverse("core:crisis"))
@@ -104,13 +106,11 @@ def test_crisis_page_needs_no_login_and_shows_local_numbers(client, settings):
     assert "988" in html  # all regions are listed further down
 
 
-@pytest.mark.django_db
 def test_visitor_can_pick_another_region(client):
     html = client.get(reverse("core:crisis") + "?region=AU").content.decode()
     assert "Australia" in html and "13 11 14" in html
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/", "/login/", "/crisis/", "/no-such-page/"])
 def test_every_page_links_to_crisis_resources(client, path):
     html = client.get(path).content.decode()

@@ -56,15 +56,20 @@ def test_incomplete_or_bad_answers_store_nothing(client_client, data):
     assert not Phq9Response.objects.exists()
 
 
-def test_item9_without_sharing_shows_resources_no_flag(client_client):
+def test_item9_without_sharing_shows_resources_and_keeps_the_flag_unseen(
+    client_client, client_user, therapist_user, link, client_of
+):
+    link(client_user, therapist_user, consents=["diary"])
     response = client_client.post(
         "/diary/screening/phq9/", answers(0, 0, 0, 0, 0, 0, 0, 0, 1), follow=True
     )
     page = response.content.decode()
     assert "crisis-panel" in page and "tel:" in page
     assert "not watched in real time" in page
-    assert "will see a note" not in page
-    assert not Flag.objects.exists()
+    assert "will see a note about this answer the next" not in page
+    # stored for later (issue 13: flags follow consent), seen by no therapist now
+    assert Flag.objects.get(client=client_user).kind == "phq9_item9"
+    assert client_of(therapist_user).get("/diary/screening/?client=alice").status_code == 403
 
 
 def test_item9_with_screening_consent_flags_the_therapist(
@@ -84,10 +89,15 @@ def test_item9_with_screening_consent_flags_the_therapist(
     assert "Please consider reviewing safety" in therapist_page.content.decode()
 
 
-def test_diary_consent_alone_does_not_flag(client_client, client_user, therapist_user, link):
+def test_diary_consent_alone_does_not_show_the_item9_flag(
+    client_client, client_user, therapist_user, link
+):
+    from lacrima.web.diary.safety import flags_for
+
     link(client_user, therapist_user, consents=["diary"])
     client_client.post("/diary/screening/phq9/", answers(0, 0, 0, 0, 0, 0, 0, 0, 1))
-    assert not Flag.objects.exists()
+    assert Flag.objects.count() == 1
+    assert flags_for(therapist_user, client_user) == []
 
 
 def test_screening_history_needs_screening_consent(
@@ -113,9 +123,13 @@ def test_pattern_prompts_on_the_diary(client_client, client_user):
             mood_after=2,
             started_at=now - timedelta(days=day, hours=1),
         )
-    Episode.objects.create(
-        client=client_user, kind="cried", could_not_stop=True, started_at=now - timedelta(days=1)
-    )
+    for day in (1, 3):  # a repeated "could not stop", not a single one (issue 13)
+        Episode.objects.create(
+            client=client_user,
+            kind="cried",
+            could_not_stop=True,
+            started_at=now - timedelta(days=day),
+        )
     page = client_client.get("/diary/").content.decode()
     assert "Worth talking over" in page
     assert "worth mentioning to a doctor" in page
@@ -157,12 +171,18 @@ def test_diary_patterns_raise_one_flag_when_the_diary_is_shared(
             content_type="application/json",
         )
 
+    from lacrima.web.diary.safety import flags_for
+
     could_not_stop()
-    assert not Flag.objects.exists()  # diary not shared: the prompt is the client's alone
+    assert not Flag.objects.exists()  # one entry: no prompt (issue 13)
+    could_not_stop()
+    flag = Flag.objects.get()  # stored; the diary is not shared: no therapist sees it
+    assert flags_for(therapist_user, client_user) == []
     link(client_user, therapist_user, consents=["diary"])
+    assert flags_for(therapist_user, client_user) == [flag]
     could_not_stop()
     could_not_stop()
-    flag = Flag.objects.get()  # once per 14 days, not once per entry
+    assert Flag.objects.get() == flag  # once per 14 days, not once per entry
     assert flag.kind == "pattern_mismatch_or_uncontrollable"
     assert "you may want to ask about it" in flag.message
     assert "pseudobulbar" not in flag.message.lower()

@@ -17,6 +17,8 @@ from lacrima.care.diary import EpisodeFacts
 __all__ = [
     "LOW_MOOD_MEDIAN",
     "MIN_CRIES_FREQUENT",
+    "MIN_MISMATCH_ENTRIES",
+    "MISMATCH_DAYS",
     "WINDOW_DAYS",
     "MoodPoint",
     "Prompt",
@@ -29,8 +31,12 @@ WINDOW_DAYS = 14
 MIN_CRIES_FREQUENT = 7
 #: "Low mood": the median of all mood ratings in the window is at or below this (0-10).
 LOW_MOOD_MEDIAN = 3
-#: How far back an "did not match / could not stop" entry still prompts.
+#: How far back a "did not match / could not stop" entry still counts.
 MISMATCH_DAYS = 30
+#: A repeated pattern: at least this many such entries in :data:`MISMATCH_DAYS` days
+#: before "mention it to a doctor" (one uncontrollable cry, e.g. after a loss, is
+#: common; see docs/decisions/0013c-safety-net-web.md).
+MIN_MISMATCH_ENTRIES = 2
 
 
 @dataclass(frozen=True)
@@ -87,15 +93,20 @@ def _frequent_without_relief(
 
 def _mismatch(episodes: Sequence[EpisodeFacts], now: datetime) -> Prompt | None:
     start = now - timedelta(days=MISMATCH_DAYS)
-    recent = [e for e in episodes if start <= e.started_at <= now]
-    if not any(e.did_not_match or e.could_not_stop for e in recent):
+    marked = [
+        e
+        for e in episodes
+        if start <= e.started_at <= now and (e.did_not_match or e.could_not_stop)
+    ]
+    if len(marked) < MIN_MISMATCH_ENTRIES:
         return None
     return Prompt(
         key="mismatch_or_uncontrollable",
         message=(
-            "You noted crying that did not match how you felt, or that you could not stop. "
-            "Crying like that sometimes has a physical cause, so it is worth mentioning to "
-            "a doctor, as well as to your therapist."
+            f"In the last {MISMATCH_DAYS} days you noted {len(marked)} times crying that did "
+            "not match how you felt, or that you could not stop. When that keeps happening, "
+            "it sometimes has a physical cause, so it is worth mentioning to a doctor, as "
+            "well as to your therapist."
         ),
         learn="when-to-get-help",
     )
@@ -123,7 +134,10 @@ def find_patterns(
     --------
     >>> from datetime import UTC
     >>> now = datetime(2024, 5, 1, tzinfo=UTC)
-    >>> [p.key for p in find_patterns([EpisodeFacts(now, could_not_stop=True)], [], now)]
+    >>> once = [EpisodeFacts(now, could_not_stop=True)]
+    >>> [p.key for p in find_patterns(once, [], now)]
+    []
+    >>> [p.key for p in find_patterns(once * 2, [], now)]
     ['mismatch_or_uncontrollable']
     """
     found = [_frequent_without_relief(episodes, moods, now), _mismatch(episodes, now)]

@@ -7,6 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from lacrima.web.core import crisis
+from lacrima.web.diary.safety import panel_requested
+
 # (URL name, label, roles that see it). Feature apps' entry pages are named <app>:index;
 # a link appears once the app defines that name.
 _NAV = (
@@ -17,6 +20,7 @@ _NAV = (
     ("accounts:clients", "Clients", ("therapist",)),
     ("accounts:sharing", "Sharing", ("client",)),
     ("accounts:staff_users", "Users", ("admin",)),
+    ("core:crisis_lines", "Crisis lines", ("admin",)),
     ("accounts:account", "Account", ("client", "therapist", "admin")),
 )
 
@@ -43,6 +47,18 @@ def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
+def crisis_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The crisis panel's lines when this page answers risk language, else ``None``.
+
+    Whether to show it is decided in :func:`lacrima.web.diary.safety.panel_requested`;
+    with no lines for the region the panel still shows (emergency number, /crisis/).
+    """
+    if not panel_requested(request):
+        return None
+    region = crisis.region_for_request(request)
+    return {"resources": crisis.resources_for(region), "region_name": crisis.region_name(region)}
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: navigation for the base template."""
-    return {"nav_items": nav_items(request)}
+    """Context processor: navigation and, when asked for, the crisis panel."""
+    return {"nav_items": nav_items(request), "crisis_panel": crisis_panel(request)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -52,6 +51,11 @@ def _home_cards(user: Any) -> list[dict[str, str]]:
                 "Users",
                 "Accounts and roles. Backups are made with the lacrima command.",
             ),
+            (
+                "core:crisis_lines",
+                "Crisis lines",
+                "Add, correct and verify the crisis numbers shown for each region.",
+            ),
         ],
     }.get(user.role, [])
     found = []
@@ -71,15 +75,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @policy.public
 def crisis_page(request: HttpRequest) -> HttpResponse:
     """Crisis lines and emergency numbers, for everyone, without signing in."""
-    chosen = request.GET.get("region", "")[:8].upper()
+    region = crisis.region_for_request(request)
     regions = crisis.regions()
-    codes = {code for code, _, _ in regions}
-    region = chosen if chosen in codes else settings.LACRIMA_LOCALE.split("-")[-1].upper()
     context = {
         "local": crisis.resources_for(region),
         "region": region,
-        "region_name": crisis.REGION_NAMES.get(region, region),
+        "region_name": crisis.region_name(region),
         "regions": regions,
+        "region_listed": any(code == region for code, _, _ in regions),
     }
     return render(request, "core/crisis.html", context)
 

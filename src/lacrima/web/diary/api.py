@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lacrima.care.catharsis import REFERENCES, GroupRow, Proportion
 from lacrima.care.stats import Interval
 from lacrima.web import policy
-from lacrima.web.diary import services
+from lacrima.web.diary import safety, services
 from lacrima.web.diary.models import Episode
 from lacrima.web.diary.nav import check_access
 from lacrima.web.diary.safety import flag_patterns
@@ -42,8 +42,7 @@ _REQUIRED = ("kind", "started_at", "did_not_match", "could_not_stop")
 
 def _saved(episode: Episode) -> dict[str, Any]:
     data = EpisodeOut.model_validate(episode).model_dump()
-    data["show_crisis_resources"] = services.needs_support(episode.note, episode.trigger)
-    data["crisis_url"] = "/crisis/"
+    data.update(safety.api_support(episode.note, episode.trigger))
     return data
 
 

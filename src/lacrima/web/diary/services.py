@@ -18,8 +18,8 @@ from lacrima.care.diary_io import read_diary_file
 from lacrima.care.patterns import MoodPoint, Prompt, find_patterns
 from lacrima.care.reading import describe
 from lacrima.care.reminders import ReminderSpec, due_reminders
-from lacrima.care.risk import find_risk_language
 from lacrima.web.diary.models import Episode, MoodEntry, Reminder
+from lacrima.web.diary.safety import needs_support
 
 if TYPE_CHECKING:
     from lacrima.web.accounts.models import User
@@ -30,15 +30,9 @@ __all__ = [
     "due_for",
     "episode_row",
     "import_diary_file",
-    "needs_support",
     "overview_for",
     "patterns_for",
 ]
-
-
-def needs_support(*texts: str) -> bool:
-    """True when any of the texts holds risk language: show crisis resources now."""
-    return any(find_risk_language(t).flagged for t in texts if t)
 
 
 def episode_row(e: Episode) -> dict[str, Any]:

@@ -20,8 +20,7 @@ from lacrima.care.catharsis import REFERENCES, summary_rows
 from lacrima.care.diary_io import EXPORT_FIELDS, rows_to_csv
 from lacrima.errors import CareError
 from lacrima.web import policy
-from lacrima.web.core.crisis import resources_for
-from lacrima.web.diary import charts, services
+from lacrima.web.diary import charts, safety, services
 from lacrima.web.diary.forms import EpisodeForm, ImportForm, QuickEpisodeForm
 from lacrima.web.diary.models import Episode, MoodEntry
 from lacrima.web.diary.nav import check_access, form_args, subject_context
@@ -41,9 +40,7 @@ def _owner(request: HttpRequest) -> Any:
 def _after_save(episode: Episode) -> HttpResponse:
     flag_patterns(episode.client)
     url = f"{reverse('diary:index')}?saved={episode.pk}"
-    if services.needs_support(episode.note, episode.trigger):
-        url += "&support=1"
-    return redirect(url)
+    return redirect(safety.support_url(url, episode.note, episode.trigger))
 
 
 def _episode_for(request: HttpRequest, pk: int, write: bool = False) -> Episode:
@@ -63,7 +60,6 @@ def index(request: HttpRequest) -> HttpResponse:
     saved = None
     if own and request.GET.get("saved", "").isdigit():
         saved = Episode.objects.filter(client=client, pk=int(request.GET["saved"])).first()
-    support = own and request.GET.get("support") == "1"
     context = {
         **subject_context(request, client),
         "episodes": overview.episodes[:50],
@@ -72,8 +68,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "prompts": services.patterns_for(client, overview.episodes),
         "due": services.due_for(client) if own else [],
         "saved": saved,
-        "support": support,
-        "crisis": resources_for() if support else [],
         "mood_count": MoodEntry.objects.filter(client=client).count(),
     }
     return render(request, "diary/index.html", context)
@@ -100,6 +94,7 @@ def episode_full(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.client = client
         return _after_save(form.save())
+    safety.mark_posted(request, "note", "trigger")
     return render(request, "diary/episode_form.html", {"form": form, "editing": False})
 
 
@@ -120,6 +115,7 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EpisodeForm(*form_args(request), instance=episode)
     if request.method == "POST" and form.is_valid():
         return _after_save(form.save())
+    safety.mark_posted(request, "note", "trigger")
     return render(request, "diary/episode_form.html", {"form": form, "editing": True})
 
 
@@ -204,8 +200,8 @@ def import_file(request: HttpRequest) -> HttpResponse:
             what = "mood entries" if result.source == "daylio" else "diary entries"
             note = f" ({result.skipped} already in your diary)" if result.skipped else ""
             messages.success(request, f"Imported {result.added} {what}{note}.")
-            url = reverse("diary:index") + ("?support=1" if result.needs_support else "")
-            return redirect(url)
+            url = reverse("diary:index")
+            return redirect(f"{url}?{safety.SUPPORT_PARAM}=1" if result.needs_support else url)
     return render(request, "diary/import.html", {"form": form})
 
 

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from lacrima.care.worksheets import WORKSHEETS
 from lacrima.web import policy
-from lacrima.web.core.crisis import resources_for
-from lacrima.web.diary import services
+from lacrima.web.diary import safety
 from lacrima.web.diary.bodymap import body_map
 from lacrima.web.diary.forms_care import CheckInForm, WorksheetForm
 from lacrima.web.diary.models import CheckIn, CheckInRegion, WorksheetEntry
@@ -29,10 +28,7 @@ def _day(when: object) -> str:
 
 
 def _redirect_with_support(name: str, pk: int, *texts: str) -> HttpResponse:
-    url = reverse(name, kwargs={"pk": pk})
-    if services.needs_support(*texts):
-        url += "?support=1"
-    return redirect(url)
+    return redirect(safety.support_url(reverse(name, kwargs={"pk": pk}), *texts))
 
 
 def _record_for(
@@ -51,10 +47,8 @@ def _record_for(
 
 
 def _support_context(request: HttpRequest, record: CheckIn | WorksheetEntry) -> dict[str, Any]:
-    """``own``, and crisis resources when the owner just saved something that asks for them."""
-    own = record.client_id == request.user.pk
-    support = own and request.GET.get("support") == "1"
-    return {"own": own, "support": support, "crisis": resources_for() if support else []}
+    """``own``: whether the viewer wrote it (the crisis panel comes from the base page)."""
+    return {"own": record.client_id == request.user.pk}
 
 
 # --- body check-ins ---------------------------------------------------------------------
@@ -89,6 +83,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
                 CheckInRegion(checkin=checkin, **row) for row in form.cleaned_data["regions"]
             )
         return _redirect_with_support("diary:checkin_detail", checkin.pk, checkin.note)
+    safety.mark_posted(request, "note")
     context = {"form": form, "map": body_map([])}
     return render(request, "diary/checkin_form.html", context)
 
@@ -149,6 +144,7 @@ def worksheet_new(request: HttpRequest, slug: str) -> HttpResponse:
         entry.answers = answers
         entry.save()
         return _redirect_with_support("diary:worksheet_entry", entry.pk, *answers.values())
+    safety.mark_posted(request, *(q.key for q in sheet.questions))
     return render(request, "diary/worksheet_form.html", {"form": form, "sheet": sheet})
 
 

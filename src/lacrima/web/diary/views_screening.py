@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from lacrima.care import phq9
 from lacrima.web import policy
-from lacrima.web.core.crisis import resources_for
+from lacrima.web.core.crisis import region_for_request, resources_for
 from lacrima.web.diary.forms_care import Phq9Form
-from lacrima.web.diary.models import Flag, Phq9Response
+from lacrima.web.diary.models import Phq9Response
 from lacrima.web.diary.nav import form_args, subject_context
 from lacrima.web.diary.safety import flags_for, record_phq9, shares_screening
 
@@ -67,13 +67,9 @@ def phq9_result(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": list(
             zip(phq9.ITEMS, [dict(phq9.OPTIONS)[a] for a in response.answers], strict=True)
         ),
-        "crisis": resources_for() if response.item9_positive else [],
+        # Item 9 above 0 always shows the panel (the template); the lines are extra.
+        "crisis": resources_for(region_for_request(request)) if response.item9_positive else [],
         "shared": own and shares_screening(response.client),
-        "flagged": Flag.objects.filter(
-            client=response.client,
-            kind=Flag.Kind.PHQ9_ITEM9,
-            created_at__gte=response.created_at,
-        ).exists(),
         "copyright": phq9.COPYRIGHT,
         "source": phq9.SOURCE,
     }
