@@ -121,7 +121,18 @@ class UploadForm(forms.Form):
         label="Recording file(s)",
         help_text=(
             "CSV/TSV, EDF/BDF, WFDB (choose the .hea and .dat together), XDF, BIDS physio "
-            "or an Empatica E4 zip. Several files make several recordings."
+            "or an Empatica E4 zip. Several files make several recordings, unless you "
+            "tick the box below."
+        ),
+    )
+    one_session = forms.BooleanField(
+        label="These files are one session recorded with several devices",
+        required=False,
+        help_text=(
+            "For example a chest strap and a wrist band worn together: their signals are "
+            "put on one clock by the time each file starts (or aligned at their start, "
+            "with a note, when a file has no time). Files that do not overlap in time "
+            "are refused."
         ),
     )
     fs_hz = forms.FloatField(

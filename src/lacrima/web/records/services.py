@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +20,12 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-from lacrima.io.detect import detect_format, resolve_path
+from lacrima.errors import LacrimaError
+from lacrima.io.detect import FileGroup, detect_format, group_files, resolve_path
 from lacrima.web.records.models import Report, SessionMarker, SessionRecord, Upload, uploads_root
 from lacrima.web.records.storage import (
     StagedFile,
     UploadRefused,
-    group_recordings,
     private_folder,
     remove_folder,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "delete_marker",
     "delete_upload",
     "enqueue_analysis",
+    "recording_paths",
     "replace_upload",
     "rerun",
     "store_uploads",
@@ -60,8 +62,56 @@ def _check_recording(folder: Path, primary: str) -> str:
     return detect_format(resolve_path(folder / primary))
 
 
+def _formats(folder: Path, group: _Group) -> str:
+    """The format of each recording of an upload, ``"+"``-joined (``"edf+csv"``)."""
+    found = [_check_recording(folder, primary) for primary in group.recordings]
+    return "+".join(dict.fromkeys(found))[:16]
+
+
 def _hints(fmt: str, fs_hz: float | None) -> dict[str, Any]:
-    return {"fs": fs_hz} if fmt == "csv" and fs_hz else {}
+    return {"fs": fs_hz} if "csv" in fmt.split("+") and fs_hz else {}
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The files of one upload: one recording, or one session from several devices."""
+
+    primary: str
+    files: list[str]
+    recordings: list[str]
+
+
+def _groups(names: list[str], one_session: bool) -> list[_Group]:
+    """Uploaded file names as uploads, by the one grouping rule of :mod:`lacrima.io`.
+
+    Each recording (a main file with its companions) is an upload of its own, unless
+    ``one_session``: then all of them are one upload, merged on one clock when analysed.
+    """
+    try:
+        groups: list[FileGroup] = group_files(names)
+    except LacrimaError as exc:
+        raise UploadRefused(
+            f"{exc} Choose the files of a recording together in one upload."
+        ) from None
+    as_names = [(g.primary.name, sorted(p.name for p in g.files)) for g in groups]
+    if one_session and len(as_names) > 1:
+        files = sorted(n for _, group_names in as_names for n in group_names)
+        return [_Group(as_names[0][0], files, [primary for primary, _ in as_names])]
+    return [_Group(primary, files, [primary]) for primary, files in as_names]
+
+
+def recording_paths(upload: Upload) -> list[Path]:
+    """The paths the reader opens for an upload: one, or one per device of a session.
+
+    Raises
+    ------
+    UploadRefused
+        The upload holds no stored file.
+    """
+    folder = upload.path
+    if folder is None or not upload.files:
+        raise UploadRefused("The recording's file is missing; replace the upload.")
+    return [folder / g.primary.name for g in group_files(upload.files, strict=False)]
 
 
 def _move_into_place(staging: Path, session: SessionRecord, files: list[str]) -> str:
@@ -105,9 +155,13 @@ def store_uploads(
     files: Sequence[StagedFile],
     fs_hz: float | None = None,
     run_now: bool = False,
+    one_session: bool = False,
 ) -> list[Upload]:
     """Store the staged files as one upload per recording and queue their analysis.
 
+    With ``one_session`` the files are one session recorded with several devices (a chest
+    strap and a wrist band): one upload holding all of them, stored in one folder and
+    merged on one clock by the analysis (:func:`lacrima.io.read_session`).
     ``run_now`` analyses in this process instead of the worker (demo data only).
 
     Raises
@@ -121,8 +175,8 @@ def store_uploads(
         raise UploadRefused("Choose a recording file to upload.")
     moved: list[str] = []
     try:
-        groups = group_recordings([f.name for f in files])
-        checked = [(g, _check_recording(staging, g.primary)) for g in groups]
+        groups = _groups([f.name for f in files], one_session)
+        checked = [(g, _formats(staging, g)) for g in groups]
         with transaction.atomic():
             uploads = []
             for group, fmt in checked:
@@ -149,24 +203,30 @@ def store_uploads(
     return uploads
 
 
-def replace_upload(upload: Upload, files: Sequence[StagedFile], fs_hz: float | None) -> Upload:
+def replace_upload(
+    upload: Upload,
+    files: Sequence[StagedFile],
+    fs_hz: float | None,
+    one_session: bool = False,
+) -> Upload:
     """Put new file(s) in place of an upload's recording and analyse again.
 
     The therapist's markers stay; the old files and report go. Refused files change
-    nothing (see :func:`store_uploads`).
+    nothing (see :func:`store_uploads`); ``one_session`` as there.
     """
     staging = _staging_of(files)
     if staging is None:
         raise UploadRefused("Choose a recording file to upload.")
     folder = ""
     try:
-        groups = group_recordings([f.name for f in files])
+        groups = _groups([f.name for f in files], one_session)
         if len(groups) != 1:
             raise UploadRefused(
-                "Choose the file(s) of one recording to replace this one; to add another "
-                "recording, upload it on the session page."
+                "Choose the file(s) of one recording to replace this one (or tick that "
+                "they are one session from several devices); to add another recording, "
+                "upload it on the session page."
             )
-        fmt = _check_recording(staging, groups[0].primary)
+        fmt = _formats(staging, groups[0])
         with transaction.atomic():
             locked = Upload.objects.select_for_update().get(pk=upload.pk)
             old = locked.path

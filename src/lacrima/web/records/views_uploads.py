@@ -68,7 +68,12 @@ def _upload_new(request: HttpRequest, pk: int) -> HttpResponse:
     form, error = _receive(request)
     if not error:
         try:
-            uploads = services.store_uploads(record, _staged(form), form.cleaned_data["fs_hz"])
+            uploads = services.store_uploads(
+                record,
+                _staged(form),
+                form.cleaned_data["fs_hz"],
+                one_session=form.cleaned_data["one_session"],
+            )
         except LacrimaError as exc:
             error = str(exc)
         else:
@@ -130,7 +135,12 @@ def _upload_replace(request: HttpRequest, pk: int) -> HttpResponse:
     form, error = _receive(request)
     if not error:
         try:
-            services.replace_upload(upload, _staged(form), form.cleaned_data["fs_hz"])
+            services.replace_upload(
+                upload,
+                _staged(form),
+                form.cleaned_data["fs_hz"],
+                one_session=form.cleaned_data["one_session"],
+            )
         except LacrimaError as exc:
             error = str(exc)
         else:
