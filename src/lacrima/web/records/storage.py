@@ -15,7 +15,6 @@ import re
 import secrets
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ __all__ = [
     "StagedFile",
     "TooLargeError",
     "UploadRefused",
-    "group_recordings",
     "install_upload_handler",
     "max_upload_bytes",
     "private_folder",
@@ -45,9 +43,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-+() ]{0,150}$")
-#: Files that travel with a main file of the same stem (WFDB header/signal/annotations,
-#: BIDS JSON sidecar, the markers sidecar of a CSV).
-_COMPANION_SUFFIXES = (".dat", ".atr", ".qrs", ".json", ".markers.csv")
 #: Age after which a forgotten staging folder is removed, s.
 STALE_STAGING_S = 24 * 3600
 
@@ -215,54 +210,3 @@ def _safe_name(name: str) -> str:
             "and underscores (at most 150 characters), then upload it again."
         )
     return base
-
-
-def _stem(name: str) -> str:
-    lower = name.lower()
-    for suffix in sorted(_COMPANION_SUFFIXES, key=len, reverse=True):
-        if lower.endswith(suffix):
-            return name[: -len(suffix)]
-    return name.split(".", 1)[0]
-
-
-def _is_companion(name: str) -> bool:
-    return name.lower().endswith(_COMPANION_SUFFIXES)
-
-
-@dataclass
-class Recording:
-    """Uploaded files that make one recording; ``primary`` is the one the reader opens."""
-
-    primary: str
-    files: list[str] = field(default_factory=list)
-
-
-def group_recordings(names: list[str]) -> list[Recording]:
-    """Group file names into recordings: a main file with its companions of the same stem.
-
-    ``100.hea`` + ``100.dat`` + ``100.atr`` are one WFDB record; ``s.csv`` +
-    ``s.markers.csv`` one table with its markers; any other file is a recording of its own.
-
-    Raises
-    ------
-    UploadRefused
-        A companion file (``.dat``, ``.json``...) arrived without its main file.
-    """
-    by_stem: dict[str, list[str]] = {}
-    for name in sorted(names):
-        by_stem.setdefault(_stem(name), []).append(name)
-    found = []
-    for files in by_stem.values():
-        mains = [n for n in files if not _is_companion(n)]
-        companions = [n for n in files if _is_companion(n)]
-        if not mains:
-            raise UploadRefused(
-                f"{', '.join(files)}: this file belongs with another one (a WFDB .dat needs "
-                "its .hea header, a .json or .markers.csv sidecar needs its table). Choose "
-                "them together."
-            )
-        headers = [n for n in mains if n.lower().endswith(".hea")]
-        first = headers[0] if headers else mains[0]
-        found.append(Recording(primary=first, files=sorted([first, *companions])))
-        found += [Recording(primary=n, files=[n]) for n in mains if n != first]
-    return found
