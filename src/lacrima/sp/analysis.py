@@ -3,7 +3,8 @@
 ``Analysis.to_dict()`` is the JSON report (schema :data:`SCHEMA_VERSION`); other parts
 of Lacrima (web session records, the batch runner) consume it, so its keys are stable:
 ``schema_version``, ``recording``, ``baseline``, ``channels``, ``inputs``, ``indices``,
-``phases``, ``cycles``, ``session``, ``markers``, ``problems``, ``options``, ``summary``.
+``phases``, ``cycles``, ``session``, ``markers``, ``reference_beats``, ``problems``,
+``options``, ``summary``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from lacrima.sp.options import Options, make_options
 from lacrima.sp.phases import Phase, Segmentation, segment
 from lacrima.sp.problems import Problem, gaps_as_problems
 from lacrima.sp.progress import progress_steps
+from lacrima.sp.reference_beats import BeatReferenceSummary, summarize_reference_beats
 from lacrima.sp.sources import USED_KINDS
 from lacrima.sp.summary import client_summary, therapist_summary
 
@@ -112,6 +114,9 @@ class Analysis:
         The settings used.
     channel_quality : dict
         Channel name -> quality (0..1) on the index grid, for the channels used.
+    reference_beats : BeatReferenceSummary or None
+        The recording's reference beat annotations counted per symbol (a WFDB ``.atr``),
+        when it has them; they are not markers.
     """
 
     source: str | None
@@ -127,6 +132,7 @@ class Analysis:
     options: Options
     channel_quality: dict[str, np.ndarray] = field(default_factory=dict)
     resp_rate_source: str | None = None
+    reference_beats: BeatReferenceSummary | None = None
 
     @property
     def cycles(self) -> tuple[Cycle, ...]:
@@ -186,6 +192,9 @@ class Analysis:
                 {"time_s": _num(t, 3), "label": lab, "duration_s": _num(d, 3)}
                 for t, lab, d in self.markers
             ],
+            "reference_beats": None
+            if self.reference_beats is None
+            else self.reference_beats.to_dict(),
             "problems": [p.to_dict() for p in self.problems],
             "options": self.options.to_dict(),
             "summary": {"client": client_summary(self), "therapist": therapist_summary(self)},
@@ -344,4 +353,5 @@ def analyze(
         problems=tuple(problems),
         options=o,
         channel_quality=dict(table.channel_quality),
+        reference_beats=summarize_reference_beats(getattr(rec, "reference_beats", None)),
     )

@@ -3,21 +3,26 @@
 Figures are inline SVG, styles inline; there are no scripts and no external URLs. The
 page has a plain-language part for the client first and the technical detail for the
 therapist or researcher after it. All text from the recording (file name, marker
-labels) is HTML-escaped.
+labels) is HTML-escaped. Markers are listed one by one up to
+:data:`~lacrima.sp.report_plot.MAX_DRAWN_MARKERS`, counted per label above that;
+reference beat annotations are one summary line, never listed (decision record 0013f).
 """
 
 from __future__ import annotations
 
 import html
+from collections import Counter
 from typing import TYPE_CHECKING
 
-from lacrima.sp.report_plot import timeline_svg
+from lacrima.sp.report_plot import MAX_DRAWN_MARKERS, drawn_markers, timeline_svg
 from lacrima.sp.summary import client_summary, clock, therapist_summary
 
 if TYPE_CHECKING:
     from lacrima.sp.analysis import Analysis
 
 __all__ = ["render_html"]
+
+_LISTED_LABELS = 10  # most frequent marker labels named when markers are counted, not listed
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;
@@ -181,6 +186,30 @@ def _problems(a: Analysis) -> str:
     return _table(["part", "from", "to", "why"], rows, num_from=9)
 
 
+def _markers(a: Analysis) -> str:
+    """The note under the timeline: each marker, or counts per label when there are many."""
+    if not a.markers:
+        text = "Markers: none."
+    elif len(drawn_markers(a)) <= MAX_DRAWN_MARKERS:
+        text = "Markers: " + ", ".join(f"{_e(lab)} {clock(t)}" for t, lab, _ in a.markers) + "."
+    else:
+        counts = Counter(lab for _, lab, _ in a.markers).most_common()
+        named = ", ".join(f"{_e(lab)} ×{n:,}" for lab, n in counts[:_LISTED_LABELS])
+        rest = len(counts) - _LISTED_LABELS
+        more = f", and {rest:,} other labels" if rest > 0 else ""
+        text = (
+            f"Markers: {len(a.markers):,}, too many to list one by one ({named}{more}); "
+            "the timeline shows where they fall as unlabelled ticks. The JSON report lists "
+            "each one."
+        )
+    ref = a.reference_beats
+    if ref is not None:
+        text += (
+            f" Also in the file: {_e(ref.line())}, kept for validating beat detection, not drawn."
+        )
+    return f'<p class="note">{text}</p>'
+
+
 def render_html(a: Analysis) -> str:
     """Render the full report of ``a`` as one HTML document (str)."""
     o = a.options
@@ -191,7 +220,6 @@ def render_html(a: Analysis) -> str:
         f"the peak; recovery: sympathetic index below {o.recovery_level} z for "
         f"{o.recovery_hold_s:.0f} s. Grid step {o.step_s} s."
     )
-    markers = ", ".join(f"{_e(lab)} {clock(t)}" for t, lab, _ in a.markers) if a.markers else "none"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -208,7 +236,7 @@ def render_html(a: Analysis) -> str:
 
 <h2>Timeline</h2>
 <div class="fig">{timeline_svg(a)}</div>
-<p class="note">Markers: {markers}.</p>
+{_markers(a)}
 
 <h2>Cycles</h2>
 {_cycles(a)}

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 if TYPE_CHECKING:
     from lacrima.sp.analysis import Analysis
 
-__all__ = ["PHASE_COLOURS", "timeline_svg"]
+__all__ = ["MAX_DRAWN_MARKERS", "PHASE_COLOURS", "drawn_markers", "timeline_svg"]
 
 S_COLOUR = "#D55E00"
 P_COLOUR = "#0072B2"
@@ -28,6 +28,42 @@ PHASE_COLOURS = {
     "recovery": ("#009E73", 0.12),
 }
 _MAX_POINTS = 4000
+
+#: Above this many markers the timeline draws them collapsed (a rug of unlabelled ticks)
+#: and the HTML counts them per label instead of listing each (decision record 0013f).
+MAX_DRAWN_MARKERS = 50
+_MAX_RUG_TICKS = 1000  # about one per pixel of the 11-inch figure at 100 dpi
+_NOT_DRAWN = ("baseline_start", "baseline_end")  # shown as the hatched baseline instead
+
+
+def drawn_markers(a: Analysis) -> list[tuple[float, str]]:
+    """The markers the timeline shows, ``(time_s, label)``: all but the baseline bounds."""
+    return [(t, lab) for t, lab, _ in a.markers if lab.lower() not in _NOT_DRAWN]
+
+
+def _draw_markers(ax: object, a: Analysis, scale: float, top: float) -> None:
+    markers = drawn_markers(a)
+    if len(markers) > MAX_DRAWN_MARKERS:
+        # collapsed: one path of short ticks along the bottom edge, merged to sub-pixel bins
+        span = max(a.duration_s, 1e-9) / _MAX_RUG_TICKS
+        bins = np.unique(np.floor(np.array([t for t, _ in markers]) / span))
+        x = np.repeat((bins + 0.5) * span / scale, 3)
+        x[2::3] = np.nan
+        y = np.tile([0.0, 0.05, np.nan], bins.size)  # axes fraction: the bottom 5 %
+        ax.plot(  # type: ignore[attr-defined]
+            x,
+            y,
+            color="0.25",
+            lw=0.6,
+            transform=ax.get_xaxis_transform(),  # type: ignore[attr-defined]
+            label=f"{len(markers)} markers (ticks, not labelled)",
+        )
+        return
+    for tm, label in markers:
+        ax.axvline(tm / scale, color="0.25", lw=0.8, ls="--")  # type: ignore[attr-defined]
+        ax.text(  # type: ignore[attr-defined]
+            tm / scale, top, f" {label}", rotation=90, va="top", ha="left", fontsize=8, color="0.25"
+        )
 
 
 def _thin(t: np.ndarray, *ys: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -101,15 +137,9 @@ def timeline_svg(a: Analysis) -> str:
             fontsize=9,
         )
     top = np.nanmax(np.concatenate([s[np.isfinite(s)], p[np.isfinite(p)], [3.0]]))
-    for tm, label, _ in a.markers:
-        if label.lower() in ("baseline_start", "baseline_end"):
-            continue
-        ax.axvline(tm / scale, color="0.25", lw=0.8, ls="--")
-        ax.text(
-            tm / scale, top, f" {label}", rotation=90, va="top", ha="left", fontsize=8, color="0.25"
-        )
+    _draw_markers(ax, a, scale, top)
     ax.set_ylabel("index (baseline z)")
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
     ax.set_title(
         "Session timeline: shaded S (amber), peak (red), P (blue), recovery (green); "
         "hatched = baseline",
