@@ -214,3 +214,20 @@ def test_detailed_result_says_how_files_were_put_together() -> None:
     assert session.offsets_s == (0.0, 60.0)
     assert session.aligned_by == "start_time"
     assert session.notes == ()
+
+
+def test_reference_beats_of_a_later_file_are_moved_onto_the_session_clock() -> None:
+    from lacrima.io.recording import ReferenceBeats
+
+    beats = ReferenceBeats(np.array([0.5, 1.3]), ("N", "V"), "strap.atr")
+    strap = Recording(
+        {"ECG": Channel("ECG", np.zeros(1000), 100.0, "mV", "ecg")},
+        start_time=T0 + timedelta(seconds=20),
+        source="strap",
+        reference_beats=beats,
+    )
+    band = _hr("HR", T0, 100, "band.csv")
+    merged = merge_recordings([band, strap])
+    assert merged.reference_beats is not None
+    assert merged.reference_beats.times_s.tolist() == [20.5, 21.3]
+    assert merged.reference_beats.symbols == ("N", "V")
