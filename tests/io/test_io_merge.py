@@ -231,3 +231,9 @@ def test_reference_beats_of_a_later_file_are_moved_onto_the_session_clock() -> N
     assert merged.reference_beats is not None
     assert merged.reference_beats.times_s.tolist() == [20.5, 21.3]
     assert merged.reference_beats.symbols == ("N", "V")
+
+
+def test_names_that_differ_only_in_case_count_as_a_clash() -> None:
+    a = _hr("hr", T0, 100, "e4.zip")
+    b = _hr("HR", T0, 100, "strap.csv")
+    assert sorted(merge_recordings([a, b]).channels) == ["HR_strap", "hr_e4"]

@@ -11,8 +11,9 @@ side on one time axis (rules also in ``docs/formats.md``, "Several files, one se
   problems).
 - **Overlap.** Recordings that do not overlap in time are not one session:
   :class:`NoOverlapError` names each file's time span.
-- **Channel names.** A name that occurs in more than one recording is suffixed with the
-  file stem in *every* recording that has it (``HR`` in ``chest.edf`` and ``wrist.csv``
+- **Channel names.** A name that occurs in more than one recording (ignoring case: an
+  E4's ``hr`` and a strap's ``HR``) is suffixed with the file stem in *every* recording
+  that has it (``HR`` in ``chest.edf`` and ``wrist.csv``
   becomes ``HR_chest`` and ``HR_wrist``); unique names are kept. Where stems are equal
   too, the position of the file (``_2``, ``_3``...) is added.
 - **Markers** of every recording are shifted onto the session clock and merged in time
@@ -144,14 +145,14 @@ def _check_overlap(recs: Sequence[Recording], offsets: Sequence[float]) -> None:
 
 def _merged_names(recs: Sequence[Recording]) -> list[dict[str, str]]:
     """Per recording: its channel name -> the name in the merged recording."""
-    counts = Counter(name for rec in recs for name in rec.channels)
+    counts = Counter(name.casefold() for rec in recs for name in rec.channels)
     stems = [_stem(_name(rec, i)) for i, rec in enumerate(recs)]
     stem_counts = Counter(stems)
     mapping = []
     for i, rec in enumerate(recs):
         names = {}
         for name in rec.channels:
-            if counts[name] == 1:
+            if counts[name.casefold()] == 1:
                 names[name] = name
                 continue
             tag = stems[i] if stem_counts[stems[i]] == 1 else f"{stems[i]}_{i + 1}"
