@@ -16,6 +16,7 @@ from io_helpers import DATA, SHARED, needs_shared, read_error
 
 import lacrima
 from lacrima.errors import SignalError
+from lacrima.io import ReadWarning
 from lacrima.io.errors import (
     FormatMismatchError,
     MissingFileError,
@@ -135,6 +136,22 @@ def test_multi_frequency_record_keeps_each_rate(tmp_path: Path) -> None:
         step = np.ptp(values) / 2**16
         assert np.max(np.abs(rec.channels[name].samples - values)) < 4 * step
     assert rec.duration_s == pytest.approx(frames / FRAME_FS)
+
+
+def test_multi_frequency_gap_is_timed_at_the_signal_rate(tmp_path: Path) -> None:
+    ecg = np.sin(np.arange(ECG_PER_FRAME * 31 * 20) / 5.0)
+    ecg[992:1002] = np.nan  # 10 invalid samples from t = 2.0 s (992 / 496 Hz)
+    wfdb.wrsamp(
+        "gap", fs=FRAME_FS, units=["mV", "uS"], sig_name=["ECG", "EDA"],
+        e_p_signal=[ecg, np.linspace(5.0, 6.0, 31 * 20)], samps_per_frame=[ECG_PER_FRAME, 1],
+        fmt=["16", "16"], write_dir=str(tmp_path),
+    )  # fmt: skip
+    # 10 samples last 0.0202 s at 496 Hz (0.32 s if the frame rate were taken)
+    expected = r"'ECG' has 10 missing value\(s\).*\(0\.0202 s\) at t = 2\.000 s"
+    with pytest.warns(ReadWarning, match=expected):
+        rec = lacrima.read(tmp_path / "gap.hea")
+    assert np.flatnonzero(np.isnan(rec.channels["ECG"].samples)).tolist() == list(range(992, 1002))
+    assert not np.isnan(rec.channels["EDA"].samples).any()
 
 
 def test_multi_frequency_annotations_count_frames(tmp_path: Path) -> None:
