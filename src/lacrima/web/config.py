@@ -28,22 +28,60 @@ LACRIMA_DEBUG
     ``true`` or ``false`` (default ``false``).
 LACRIMA_HTTPS
     ``true`` when served behind an HTTPS proxy: secure cookies and HSTS (default ``false``).
+LACRIMA_TRUSTED_PROXIES
+    Addresses or networks (``10.0.0.5,192.168.1.0/24``) of the reverse proxies whose
+    ``X-Forwarded-For`` header names the real client (default: none, the header is ignored).
+LACRIMA_REQUIRE_2FA
+    ``true``: therapists and administrators must set up a second factor (TOTP) before
+    they can use Lacrima (default ``false``).
+LACRIMA_EMAIL_URL
+    ``smtp://user:password@host:587`` (STARTTLS), ``smtps://...:465`` (TLS) or
+    ``smtp://host:25`` (default: mail is written as files to ``<data dir>/mail``).
+LACRIMA_EMAIL_FROM
+    Sender of password-reset mail (default ``lacrima@localhost``).
+LACRIMA_MAX_UPLOAD_MB
+    Largest recording upload, in megabytes (default 500).
+LACRIMA_REDIS_URL
+    ``redis://host:6379/0``: Redis as the task broker (default: the database).
+LACRIMA_WORKERS
+    Analyses the background worker runs at once (default 1).
+LACRIMA_PASSWORD
+    Password for ``lacrima adduser`` (otherwise it asks); read by :func:`admin_password`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
+import logging
 import os
 import re
 import secrets
+import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from lacrima.errors import ConfigError
 
-__all__ = ["Config", "load", "read_key_file", "write_secret_file"]
+__all__ = [
+    "Config",
+    "EmailConfig",
+    "admin_password",
+    "check_private",
+    "load",
+    "max_upload_mb",
+    "read_key_file",
+    "redis_url",
+    "secure_sqlite_files",
+    "task_workers",
+    "write_secret_file",
+]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_CRISIS_FILE = Path(__file__).parent / "core" / "data" / "crisis_resources.json"
 _LOCALE_RE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2})?$")
@@ -66,6 +104,27 @@ class Config:
     crisis_file: Path
     debug: bool
     https: bool
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    require_2fa: bool = False
+    email: EmailConfig = field(default_factory=lambda: EmailConfig())
+    max_upload_mb: float = 500.0
+    workers: int = 1
+    redis_url: str = ""
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """How Lacrima sends mail (password reset): SMTP, or files in a folder."""
+
+    backend: str = "django.core.mail.backends.filebased.EmailBackend"
+    file_path: Path | None = None
+    host: str = ""
+    port: int = 0
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    sender: str = "lacrima@localhost"
 
 
 def load(env: Mapping[str, str] | None = None) -> Config:
@@ -106,6 +165,12 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         crisis_file=_crisis_file(env),
         debug=debug,
         https=https,
+        trusted_proxies=_trusted_proxies(env),
+        require_2fa=_boolean(env, "LACRIMA_REQUIRE_2FA"),
+        email=_email(env, data_dir),
+        max_upload_mb=max_upload_mb(env),
+        workers=task_workers(env),
+        redis_url=redis_url(env),
     )
 
 
@@ -124,7 +189,52 @@ def _data_dir(env: Mapping[str, str]) -> Path:
             f"LACRIMA_DATA_DIR={raw!r} cannot be created ({exc.strerror}); it should be a "
             "writable folder, e.g. LACRIMA_DATA_DIR=/var/lib/lacrima"
         ) from exc
+    check_private(path, "LACRIMA_DATA_DIR")
     return path
+
+
+def check_private(path: Path, variable: str = "LACRIMA_DATA_DIR") -> None:
+    """Make ``path`` (a folder: 0700, a file: 0600) private, or refuse to go on.
+
+    A folder or file that other users can read or enter is tightened when it belongs to
+    the user Lacrima runs as; otherwise start-up stops with the ``chmod`` to run.
+
+    Raises
+    ------
+    ConfigError
+        ``path`` belongs to someone else and others can read it.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if not info.st_mode & 0o077:
+        return
+    private = 0o700 if stat.S_ISDIR(info.st_mode) else 0o600
+    if info.st_uid == os.geteuid():
+        os.chmod(path, private)
+        if stat.S_ISDIR(info.st_mode) or info.st_size:
+            logger.warning("made %s private (mode %o): others could read it", path, private)
+        return
+    raise ConfigError(
+        f"{path} can be read by other users and Lacrima cannot change that; run: "
+        f"chmod {private:o} {path} (or point {variable} elsewhere)"
+    )
+
+
+def secure_sqlite_files(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Signal handler (``connection_created``): the SQLite file and its -wal/-shm 0600.
+
+    SQLite creates the -wal and -shm files with the mode of the database file, so once
+    the database is 0600 they are too; existing ones are tightened as well.
+    """
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        check_private(Path(name + suffix), "LACRIMA_DATABASE_URL")
 
 
 def _boolean(env: Mapping[str, str], name: str) -> bool:
@@ -228,6 +338,104 @@ def _crisis_file(env: Mapping[str, str]) -> Path:
             "file shaped like src/lacrima/web/core/data/crisis_resources.json"
         )
     return path
+
+
+def _trusted_proxies(
+    env: Mapping[str, str],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    if env.get("LACRIMA_FORWARDED_ALLOW_IPS", "").strip():
+        raise ConfigError(
+            "LACRIMA_FORWARDED_ALLOW_IPS was renamed: set LACRIMA_TRUSTED_PROXIES to the "
+            "addresses of your reverse proxies instead, e.g. LACRIMA_TRUSTED_PROXIES=127.0.0.1"
+        )
+    raw = env.get("LACRIMA_TRUSTED_PROXIES", "").strip()
+    networks = []
+    for item in (p.strip() for p in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ConfigError(
+                f"LACRIMA_TRUSTED_PROXIES contains {item!r}, which is not an address or "
+                "network; it should be addresses separated by commas, e.g. "
+                "LACRIMA_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/24"
+            ) from exc
+    return tuple(networks)
+
+
+def _email(env: Mapping[str, str], data_dir: Path) -> EmailConfig:
+    sender = env.get("LACRIMA_EMAIL_FROM", "").strip() or "lacrima@localhost"
+    if "@" not in sender or any(ch in sender for ch in "\r\n"):
+        raise ConfigError(
+            f"LACRIMA_EMAIL_FROM={sender!r} is not an address; it should look like "
+            "LACRIMA_EMAIL_FROM=lacrima@clinic.example"
+        )
+    raw = env.get("LACRIMA_EMAIL_URL", "").strip()
+    if not raw:
+        return EmailConfig(file_path=data_dir / "mail", sender=sender)
+    parts = urlsplit(raw)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname or port == -1:
+        raise ConfigError(
+            "LACRIMA_EMAIL_URL should look like smtp://user:password@mail.example:587 "
+            "(STARTTLS) or smtps://user:password@mail.example:465 (TLS)"
+        )
+    ssl = parts.scheme == "smtps"
+    return EmailConfig(
+        backend="django.core.mail.backends.smtp.EmailBackend",
+        host=parts.hostname,
+        port=port or (465 if ssl else 587),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=not ssl and (port or 587) != 25,
+        use_ssl=ssl,
+        sender=sender,
+    )
+
+
+def max_upload_mb(env: Mapping[str, str]) -> float:
+    """``LACRIMA_MAX_UPLOAD_MB`` as a positive number (default 500)."""
+    raw = env.get("LACRIMA_MAX_UPLOAD_MB", "").strip() or "500"
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 100_000:
+        raise ConfigError(
+            f"LACRIMA_MAX_UPLOAD_MB={raw!r} is not a size; it should be a number of "
+            "megabytes between 1 and 100000, e.g. LACRIMA_MAX_UPLOAD_MB=500"
+        )
+    return value
+
+
+def task_workers(env: Mapping[str, str]) -> int:
+    """``LACRIMA_WORKERS``: analyses run at once by the worker (1 to 32, default 1)."""
+    raw = env.get("LACRIMA_WORKERS", "").strip() or "1"
+    if not raw.isdigit() or not 1 <= int(raw) <= 32:
+        raise ConfigError(
+            f"LACRIMA_WORKERS={raw!r} should be a whole number from 1 to 32, e.g. LACRIMA_WORKERS=2"
+        )
+    return int(raw)
+
+
+def redis_url(env: Mapping[str, str]) -> str:
+    """``LACRIMA_REDIS_URL`` (empty: the database is the task queue)."""
+    raw = env.get("LACRIMA_REDIS_URL", "").strip()
+    if raw and not re.match(r"^rediss?://", raw):
+        raise ConfigError(
+            f"LACRIMA_REDIS_URL should look like redis://127.0.0.1:6379/0 (got {raw!r})"
+        )
+    return raw
+
+
+def admin_password(env: Mapping[str, str] | None = None) -> str | None:
+    """``LACRIMA_PASSWORD`` for ``lacrima adduser``, or None to ask at the prompt."""
+    env = os.environ if env is None else env
+    return env.get("LACRIMA_PASSWORD") or None
 
 
 def write_secret_file(path: Path, value: str) -> None:

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.db.backends.signals import connection_created
 
 from lacrima.errors import ConfigError
 from lacrima.web import config as _config
-from lacrima.web.records.q_settings import LACRIMA_MAX_UPLOAD_MB, Q_CLUSTER  # noqa: F401
+from lacrima.web.records.q_settings import cluster_settings
 
 CONFIG = _config.load()
+LACRIMA_MAX_UPLOAD_MB = CONFIG.max_upload_mb
+Q_CLUSTER = cluster_settings(CONFIG.workers, CONFIG.redis_url)
 
 BASE_DIR = CONFIG.data_dir
 DEBUG = CONFIG.debug
@@ -30,6 +33,15 @@ LACRIMA_LOCALE = CONFIG.locale
 LACRIMA_CRISIS_FILE = CONFIG.crisis_file
 LACRIMA_INVITATION_DAYS = 7
 LACRIMA_CODE_HOURS = 48
+LACRIMA_TRUSTED_PROXIES = list(CONFIG.trusted_proxies)
+LACRIMA_REQUIRE_2FA = CONFIG.require_2fa
+# API tokens: 90 days unless chosen otherwise, at most a year (docs/decisions/0013d).
+LACRIMA_TOKEN_DAYS = 90
+LACRIMA_TOKEN_MAX_DAYS = 365
+LACRIMA_RECOVERY_CODES = 10
+
+# The SQLite file and its -wal/-shm are 0600 (docs/decisions/0013d).
+connection_created.connect(_config.secure_sqlite_files, dispatch_uid="lacrima-sqlite-0600")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -40,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lacrima.web.accounts",
     "lacrima.web.audit",
     "lacrima.web.core",
@@ -50,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lacrima.web.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -57,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lacrima.web.core.middleware.NoStoreMiddleware",
+    "lacrima.web.core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -137,10 +156,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Login throttling (django-axes): 5 failures for one user name from one address lock
-# that pair for 15 minutes.
+# that pair for 15 minutes; 20 failures from one address (any user names) lock the
+# address, 10 for one user name (any addresses) lock the name, both for 15 minutes
+# (docs/decisions/0002 and 0013d). Every password check and second-factor code counts.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "lacrima.web.accounts.throttle.LacrimaAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "lacrima.web.core.middleware.client_address"
+LACRIMA_THROTTLE_ADDRESS_LIMIT = 20
+LACRIMA_THROTTLE_USER_LIMIT = 10
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -206,11 +231,37 @@ WHITENOISE_MAX_AGE = 300
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Mail (password reset): SMTP from LACRIMA_EMAIL_URL, otherwise files in <data dir>/mail.
+EMAIL_BACKEND = CONFIG.email.backend
+if CONFIG.email.file_path is not None:
+    EMAIL_FILE_PATH = CONFIG.email.file_path
+    EMAIL_FILE_PATH.mkdir(mode=0o700, exist_ok=True)
+    _config.check_private(EMAIL_FILE_PATH)
+EMAIL_HOST = CONFIG.email.host
+EMAIL_PORT = CONFIG.email.port or 25
+EMAIL_HOST_USER = CONFIG.email.user
+EMAIL_HOST_PASSWORD = CONFIG.email.password
+EMAIL_USE_TLS = CONFIG.email.use_tls
+EMAIL_USE_SSL = CONFIG.email.use_ssl
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = CONFIG.email.sender
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
+
+# Second factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "Lacrima"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"secrets": {"()": "lacrima.web.core.middleware.SecretPathFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.request": {"level": "ERROR"},

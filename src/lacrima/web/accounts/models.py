@@ -130,7 +130,10 @@ class Invitation(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token. The token is shown once; only its SHA-256 is stored."""
+    """A personal API token. The token is shown once; only its SHA-256 is stored.
+
+    It works until ``expires_at`` or until revoked (``revoked_at``).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, default="token")
@@ -138,3 +141,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_usable(self) -> bool:
+        """Neither revoked nor expired."""
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -37,7 +37,9 @@ __all__ = [
     "end_link",
     "issue_token",
     "redeem_code",
+    "revoke_token",
     "set_consents",
+    "tokens_of",
     "user_for_token",
 ]
 
@@ -218,20 +220,75 @@ def redeem_code(code: str, therapist: User) -> TherapistLink:
 # ------------------------------------------------------------------------------ tokens
 
 
-def issue_token(user: User, name: str = "token") -> str:
-    """Create a personal API token and return it; only its hash is stored."""
+def issue_token(user: User, name: str = "token", days: int | None = None) -> str:
+    """Create a personal API token and return it; only its hash is stored.
+
+    Parameters
+    ----------
+    user : User
+        Whose token.
+    name : str
+        A label to recognise it by (at most 100 characters).
+    days : int, optional
+        Days until it stops working (default ``LACRIMA_TOKEN_DAYS``, at most
+        ``LACRIMA_TOKEN_MAX_DAYS``).
+
+    Raises
+    ------
+    AccountError
+        ``days`` is outside 1 to ``LACRIMA_TOKEN_MAX_DAYS``, or the name is empty.
+    """
+    days = settings.LACRIMA_TOKEN_DAYS if days is None else days
+    limit = settings.LACRIMA_TOKEN_MAX_DAYS
+    if not 1 <= days <= limit:
+        raise AccountError(f"a token's lifetime must be 1 to {limit} days; got {days}")
+    name = name.strip()
+    if not name:
+        raise AccountError("give the token a name, e.g. 'laptop', to recognise it later")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name[:100], token_hash=_hash(token), prefix=token[:12])
+    ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        token_hash=_hash(token),
+        prefix=token[:12],
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     record_event(user, f"created API token {token[:12]}…")
     return token
 
 
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's API tokens, newest first (revoked and expired ones included)."""
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Stop one of the user's tokens at once.
+
+    Raises
+    ------
+    AccountError
+        No such token of this user.
+    """
+    row = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if row is None:
+        raise AccountError("No such token of yours; reload the tokens page.")
+    if row.revoked_at is None:
+        row.revoked_at = timezone.now()
+        row.save(update_fields=["revoked_at"])
+        record_event(user, f"revoked API token {row.prefix}…")
+    return row
+
+
 def user_for_token(token: str) -> User | None:
-    """The active user owning ``token``, or None; notes when it was last used."""
+    """The active user owning ``token``, or None (unknown, expired, revoked).
+
+    Notes when it was last used.
+    """
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
     row = ApiToken.objects.select_related("user").filter(token_hash=_hash(token)).first()
-    if row is None or not row.user.is_active:
+    if row is None or not row.user.is_active or not row.is_usable:
         return None
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import django_otp
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from lacrima.web import policy
-from lacrima.web.accounts import queries, services
+from lacrima.web.accounts import queries, services, two_factor
 from lacrima.web.accounts.archive import build_archive
 from lacrima.web.accounts.forms import (
     ClientSignupForm,
+    CodeForm,
     ConsentForm,
     DeleteAccountForm,
     EndLinkForm,
+    PasswordConfirmForm,
     ProfileForm,
     RedeemCodeForm,
+    ThrottledPasswordChangeForm,
+    TokenForm,
 )
 from lacrima.web.accounts.models import (
     CATEGORY_LABELS,
@@ -27,7 +34,9 @@ from lacrima.web.accounts.models import (
     TherapistLink,
     User,
 )
+from lacrima.web.accounts.throttle import check_code_allowed, note_failed_code
 from lacrima.web.audit.log import entries_about
+from lacrima.web.diary import safety
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -35,7 +44,209 @@ GET_POST = require_http_methods(["GET", "POST"])
 @policy.authenticated
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in person's account page: role, links to what they can manage."""
-    return render(request, "accounts/account.html", {"account": request.user})
+    context = {"account": request.user, "two_factor_on": two_factor.is_enrolled(request.user)}
+    return render(request, "accounts/account.html", context)
+
+
+# -------------------------------------------------------------------------- password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password (Django's view); wrong current passwords are throttled."""
+
+    lacrima_access = policy.AccessRule("authenticated")
+    form_class = ThrottledPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def get_form_kwargs(self) -> dict:
+        """Give the form the request, for the throttle."""
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form: ThrottledPasswordChangeForm) -> HttpResponse:
+        """Save, keep this session signed in (and verified), say so."""
+        device = getattr(self.request.user, "otp_device", None)
+        response = super().form_valid(form)
+        if device is not None:
+            django_otp.login(self.request, device)
+        messages.success(self.request, "Your password is changed. Other sessions are signed out.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail (Django's view; the same answer for any address)."""
+
+    lacrima_access = policy.AccessRule("public")
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    """ "Check your mail"."""
+
+    lacrima_access = policy.AccessRule("public")
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the link in the mail (the secret leaves the URL at once)."""
+
+    lacrima_access = policy.AccessRule("public")
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetCompleteView):
+    """ "Your password is set; sign in"."""
+
+    lacrima_access = policy.AccessRule("public")
+    template_name = "accounts/password_reset_done.html"
+
+
+# --------------------------------------------------------------------- second factor
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if ok else reverse("core:home")
+
+
+@policy.authenticated
+@GET_POST
+def two_factor_page(request: HttpRequest) -> HttpResponse:
+    """Second factor: type a code after signing in, or see and manage the set-up."""
+    user = request.user
+    enrolled = two_factor.is_enrolled(user)
+    if enrolled and not user.is_verified():
+        return _verify(request)
+    if not enrolled and two_factor.is_required(user):
+        return redirect(reverse("accounts:two_factor_setup") + "?" + request.GET.urlencode())
+    context = {
+        "enrolled": enrolled,
+        "required": two_factor.is_required(user),
+        "codes": request.session.pop("recovery_codes", None),
+        "confirm_form": PasswordConfirmForm(user=user, request=request),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+def _verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not check_code_allowed(request, user):
+            return render(request, "core/locked_out.html", status=429)
+        device = two_factor.verify(user, form.cleaned_data["code"])
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(_next_url(request))
+        note_failed_code(request, user)
+        form.add_error("code", "That code does not match. Type the code the app shows now.")
+        status = 400
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "accounts/two_factor_verify.html", context, status=status)
+
+
+@policy.authenticated
+@GET_POST
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the code, type a code back, get recovery codes."""
+    user = request.user
+    if two_factor.is_enrolled(user) and not user.is_verified():
+        return redirect("accounts:two_factor")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not check_code_allowed(request, user):
+            return render(request, "core/locked_out.html", status=429)
+        try:
+            device, codes = two_factor.confirm_enrolment(user, form.cleaned_data["code"])
+        except two_factor.SecondFactorError as exc:
+            note_failed_code(request, user)
+            form.add_error("code", str(exc))
+            status = 400
+        else:
+            django_otp.login(request, device)
+            request.session["recovery_codes"] = codes
+            messages.success(request, "Your second factor is on.")
+            return redirect("accounts:two_factor")
+    context = {"form": form, "enrolment": two_factor.pending_enrolment(user)}
+    return render(request, "accounts/two_factor_setup.html", context, status=status)
+
+
+@policy.authenticated
+@require_http_methods(["POST"])
+def two_factor_recovery(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working), shown once."""
+    if not (two_factor.is_enrolled(request.user) and request.user.is_verified()):
+        return redirect("accounts:two_factor")
+    request.session["recovery_codes"] = two_factor.new_recovery_codes(request.user)
+    return redirect("accounts:two_factor")
+
+
+@policy.authenticated
+@require_http_methods(["POST"])
+def two_factor_off(request: HttpRequest) -> HttpResponse:
+    """Turn the second factor off, after the password (throttled), from a verified session."""
+    if two_factor.is_enrolled(request.user) and not request.user.is_verified():
+        return redirect("accounts:two_factor")
+    form = PasswordConfirmForm(request.POST, user=request.user, request=request)
+    if not form.is_valid():
+        messages.error(request, "Nothing was changed: " + " ".join(form.errors.get("password", [])))
+        return redirect("accounts:two_factor")
+    try:
+        two_factor.disable(request.user)
+    except two_factor.SecondFactorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The second factor is off. Sign-in needs only your password.")
+    return redirect("accounts:two_factor")
+
+
+# ------------------------------------------------------------------------ API tokens
+
+
+@policy.authenticated
+@GET_POST
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: create one (shown once), see when each ends, revoke."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                secret = services.issue_token(
+                    request.user, form.cleaned_data["name"], form.cleaned_data["days"]
+                )
+            except services.AccountError as exc:
+                form.add_error(None, str(exc))
+            else:
+                request.session["new_token"] = secret
+                return redirect(reverse("accounts:tokens") + "#new-token")
+        messages.error(request, "No token was created; see the note below the field.")
+    context = {
+        "form": form,
+        "tokens": services.tokens_of(request.user),
+        "new_token": request.session.pop("new_token", None),
+    }
+    return render(request, "accounts/tokens.html", context, status=400 if form.errors else 200)
+
+
+@policy.authenticated
+@require_http_methods(["POST"])
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the signed-in person's tokens at once."""
+    try:
+        row = services.revoke_token(request.user, token_id)
+    except services.AccountError as exc:
+        raise Http404(str(exc)) from exc
+    messages.success(request, f"The token “{row.name}” no longer works.")
+    return redirect("accounts:tokens")
 
 
 # ------------------------------------------------------------------------------ client
@@ -114,8 +325,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             form.save()
             messages.success(request, "Saved.")
-            return redirect("accounts:profile")
+            url = reverse("accounts:profile")
+            return redirect(safety.support_url(url, form.cleaned_data["note"]))
         messages.error(request, "Nothing was saved; see the note below the field.")
+        safety.mark_posted(request, "note")
     return render(request, "accounts/profile.html", {"form": form})
 
 
@@ -151,7 +364,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def delete_account(request: HttpRequest) -> HttpResponse:
     """Erase the account and all its data after confirmation."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
