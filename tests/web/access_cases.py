@@ -547,3 +547,47 @@ CASES.update(
         ),
     }
 )
+
+
+# ----------------------------------------------------------- core: clinic crisis lines
+# (clinic admins only; behaviour and audit in tests/web/test_safety_crisis_admin.py)
+
+CRISIS_MARKER = "marker-crisis-line-3391"
+
+
+def _crisis_line(owner: Any, users: Mapping[str, Any]) -> Any:
+    from lacrima.web.core.models import CrisisLine
+
+    return CrisisLine.objects.create(
+        region="NZ", name=CRISIS_MARKER, phone="1737", url="https://1737.org.nz/"
+    )
+
+
+CASES.update(
+    {
+        "core:crisis_line_new": lambda owner, users: [
+            Case(),
+            Case(
+                method="post",
+                data={
+                    "region": "NZ",
+                    "name": "Need to talk?",
+                    "kind": "crisis_line",
+                    "phone": "1737",
+                    "text": "1737",
+                    "hours": "24/7",
+                    "url": "https://1737.org.nz/",
+                },
+            ),
+        ],
+        "core:crisis_line_edit": lambda owner, users: [
+            Case(kwargs={"pk": _crisis_line(owner, users).pk}, shape="own"),
+        ],
+        "core:crisis_line_verify": lambda owner, users: Case(
+            kwargs={"pk": _crisis_line(owner, users).pk}, method="post", data={}, shape="own"
+        ),
+        "core:crisis_bundled_adopt": lambda owner, users: Case(
+            method="post", data={"key": "AU:Lifeline Australia", "verify": "1"}
+        ),
+    }
+)

@@ -33,6 +33,8 @@ class Worksheet:
     title: str
     intro: str
     questions: tuple[Question, ...]
+    #: Shown before the questions when a worksheet may bring up painful memories.
+    care_note: str = ""
 
 
 WORKSHEETS: dict[str, Worksheet] = {
@@ -44,6 +46,12 @@ WORKSHEETS: dict[str, Worksheet] = {
             intro=(
                 "Most of us picked up ideas about crying long before we could question them. "
                 "Write as much or as little as you like; you can skip any question."
+            ),
+            care_note=(
+                "Memories from childhood can bring up pain, sometimes more than expected. "
+                "You can stop at any point and come back another day, or choose \u201cnot "
+                "now\u201d. It can help to go through this with your therapist. If it "
+                "becomes too much, the crisis lines are one tap away."
             ),
             questions=(
                 Question(

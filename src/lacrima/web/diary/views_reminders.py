@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lacrima.web import policy
-from lacrima.web.diary import services
+from lacrima.web.diary import safety, services
 from lacrima.web.diary.forms import ReminderForm
 from lacrima.web.diary.models import Reminder
 from lacrima.web.diary.nav import check_access, form_args, subject_context
@@ -25,9 +26,10 @@ def reminders(request: HttpRequest) -> HttpResponse:
     form = ReminderForm(*form_args(request))
     if request.method == "POST" and form.is_valid():
         form.instance.client = client
-        form.save()
+        reminder = form.save()
         messages.success(request, "Reminder added. It will show in your diary when it is due.")
-        return redirect("diary:reminders")
+        return redirect(safety.support_url(reverse("diary:reminders"), reminder.label))
+    safety.mark_posted(request, "label")
     context = {
         **subject_context(request, client),
         "form": form,

@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 
 from lacrima.care.desensitization import Outcome, Program, Rules, StepError
 from lacrima.web import policy
+from lacrima.web.diary import safety
 from lacrima.web.program import presenters, services
 from lacrima.web.program.models import RelaxationExercise, Trial
 from lacrima.web.program.schemas import (
@@ -92,7 +93,7 @@ def add_item(request: HttpRequest, username: str, payload: ItemIn) -> Status[dic
     """Add a scene (client or therapist with consent)."""
     client = _writer(request, username, "added a step")
     program = services.add_item(client, payload.text, payload.suds, payload.position)
-    return Status(201, _program_out(client, program))
+    return Status(201, {**_program_out(client, program), **safety.api_support(payload.text)})
 
 
 @router.patch("/clients/{username}/items/{item_id}", response=ProgramOut)
@@ -105,7 +106,8 @@ def edit_item(
     item = services.load(client).program.hierarchy.get(_own_item(client, item_id))
     text = item.text if payload.text is None else payload.text
     suds = item.suds if payload.suds is None else payload.suds
-    return _program_out(client, services.edit_item(client, item.id, text, suds))
+    out = _program_out(client, services.edit_item(client, item.id, text, suds))
+    return {**out, **safety.api_support(payload.text or "")}
 
 
 @router.delete("/clients/{username}/items/{item_id}", response=ProgramOut)

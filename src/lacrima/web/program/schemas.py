@@ -61,6 +61,9 @@ class ProgramOut(Schema):
     rules: RulesSchema
     items: list[ItemOut]
     hints: list[str]
+    #: After a scene is written: the text holds risk language, show crisis resources.
+    show_crisis_resources: bool = False
+    crisis_url: str = ""
 
 
 class ItemIn(Schema):

@@ -15,9 +15,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from lacrima.care.desensitization import ProgramError
 from lacrima.web import policy
+from lacrima.web.diary import safety
 from lacrima.web.program import charts, presenters, services
 from lacrima.web.program.forms import AddItemForm, ItemForm, ReorderForm, RulesForm
 
@@ -91,7 +93,9 @@ def hierarchy(request: HttpRequest, username: str) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Step added.")
-                return redirect("program:hierarchy", username=client.username)
+                url = reverse("program:hierarchy", kwargs={"username": client.username})
+                return redirect(safety.support_url(url, data["text"]))
+        safety.mark_posted(request, "text")
         status = 400
     else:
         client = _reader(request, username, "hierarchy")
@@ -142,7 +146,9 @@ def item_edit(request: HttpRequest, username: str, item_id: int) -> HttpResponse
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Step saved.")
-                return redirect("program:hierarchy", username=client.username)
+                url = reverse("program:hierarchy", kwargs={"username": client.username})
+                return redirect(safety.support_url(url, form.cleaned_data["text"]))
+        safety.mark_posted(request, "text")
         return _page(request, "item_edit.html", client, status=400, form=form, item=item)
     client = _reader(request, username, "a step")
     item = _item_or_404(client, item_id)
