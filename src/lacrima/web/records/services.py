@@ -28,6 +28,7 @@ from lacrima.web.records.storage import (
     UploadRefused,
     private_folder,
     remove_folder,
+    seal_into,
 )
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def _move_into_place(staging: Path, session: SessionRecord, files: list[str]) ->
     relative = Path(str(session.client_id)) / str(session.pk) / secrets.token_hex(6)
     target = private_folder(relative)
     for name in files:
-        (staging / name).rename(target / name)
+        seal_into(staging / name, target / name)  # encrypted at rest (storage.py)
     return str(relative)
 
 

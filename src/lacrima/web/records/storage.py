@@ -2,8 +2,11 @@
 
 Uploads stream straight into a staging folder under ``<data dir>/uploads/.incoming``
 (:class:`LimitedDiskUploadHandler`), never into memory, and stop with a clear message at
-``LACRIMA_MAX_UPLOAD_MB``. Once checked, a staging folder is renamed into place (same
-file system, so the move is atomic); anything refused is deleted at once.
+``LACRIMA_MAX_UPLOAD_MB``. Once checked, each file is sealed (encrypted with the
+installation's key, :func:`lacrima.web.crypto.seal_file`) into its place and the
+plaintext staging folder is deleted at once; anything refused is deleted too. The worker
+reads a recording through :func:`opened_recording`, which decrypts it into a private
+temporary folder for the length of the analysis only.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from lacrima.errors import LacrimaError
+from lacrima.web import crypto
 from lacrima.web.records.models import uploads_root
 
 __all__ = [
@@ -34,8 +40,11 @@ __all__ = [
     "UploadRefused",
     "install_upload_handler",
     "max_upload_bytes",
+    "opened_recording",
     "private_folder",
     "remove_folder",
+    "reseal_uploads",
+    "seal_into",
     "stage_folder",
     "too_large_error",
 ]
@@ -103,6 +112,64 @@ def remove_folder(path: Path | None) -> None:
     """Delete a stored or staged folder and everything in it (missing is fine)."""
     if path is not None and path.exists():
         shutil.rmtree(path, ignore_errors=True)
+
+
+def seal_into(staged: Path, target: Path) -> None:
+    """Encrypt a checked staged file into its place (0600) and delete the plaintext."""
+    crypto.seal_file(staged, target)
+    staged.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def opened_recording(folder: Path, files: list[str]) -> Iterator[Path]:
+    """Decrypt a stored recording's files into a private temporary folder; yield the folder.
+
+    The decrypted files keep their names, so readers find companions (``.dat`` next to
+    ``.hea``, a markers sidecar) as in the stored folder.
+
+    The folder (0700, under the system's temporary directory; point ``TMPDIR`` at a
+    memory file system to keep the plaintext off disks) is deleted when the block ends.
+    Files stored before sealing existed are copied as they are.
+
+    Raises
+    ------
+    UploadRefused
+        A file is missing.
+    lacrima.errors.ConfigError
+        A file cannot be decrypted with the configured keys.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="lacrima-read-"))
+    try:
+        for name in files:
+            source = folder / name
+            if not source.exists():
+                raise UploadRefused(f"{name}: the recording's file is missing; replace the upload.")
+            if crypto.is_sealed(source):
+                crypto.unseal_file(source, workdir / name)
+            else:
+                shutil.copyfile(source, workdir / name)
+        yield workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def reseal_uploads() -> int:
+    """Seal every stored upload file again under the newest key; returns the count.
+
+    Files stored before sealing existed are sealed now. Staging folders are skipped.
+    """
+    root = uploads_root()
+    if not root.exists():
+        return 0
+    count = 0
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or relative.parts[0] == ".incoming" or path.name.endswith(".tmp"):
+            continue
+        crypto.reseal_file(path)
+        count += 1
+    logger.info("re-sealed %d upload files", count)
+    return count
 
 
 class StagedFile(UploadedFile):

@@ -27,7 +27,7 @@ from lacrima.errors import LacrimaError
 from lacrima.io import Marker
 from lacrima.web.records.models import Report, SessionMarker, Upload
 from lacrima.web.records.services import recording_paths
-from lacrima.web.records.storage import remove_folder
+from lacrima.web.records.storage import opened_recording, remove_folder
 
 __all__ = ["analyse_upload"]
 
@@ -134,7 +134,9 @@ def analyse_upload(upload_id: int, attempt: int) -> str:
             warnings.simplefilter("always")
             if upload.primary_path is None:
                 raise LacrimaError("The recording's file is missing; replace the upload.")
-            recording = lacrima.read(recording_paths(upload), **upload.hints)
+            paths = recording_paths(upload)
+            with opened_recording(upload.path, list(upload.files)) as plain:
+                recording = lacrima.read([plain / p.name for p in paths], **upload.hints)
             merged, from_file = _markers(upload, recording)
             recording.markers = merged
             if not _stage(upload_id, attempt, "Analysing the signals"):
