@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import ipaddress
 import logging
 import os
@@ -72,6 +73,7 @@ __all__ = [
     "EmailConfig",
     "admin_password",
     "check_private",
+    "create_private_file",
     "load",
     "max_upload_mb",
     "read_key_file",
@@ -220,6 +222,14 @@ def check_private(path: Path, variable: str = "LACRIMA_DATA_DIR") -> None:
         f"{path} can be read by other users and Lacrima cannot change that; run: "
         f"chmod {private:o} {path} (or point {variable} elsewhere)"
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and 0600 if it does not exist (e.g. a new SQLite database)."""
+    if not str(path) or str(path) == ":memory:" or path.exists() or not path.parent.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def secure_sqlite_files(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -113,6 +113,7 @@ def _database(url: str) -> dict:
             "postgresql://lacrima:PASSWORD@127.0.0.1:5432/lacrima"
         ) from exc
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        _config.create_private_file(Path(db["NAME"]))  # 0600 from the first byte
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"] = {
             # WAL lets readers and one writer work together; secure_delete overwrites

@@ -22,7 +22,7 @@ from lacrima.care import checkins, diary, phq9
 from lacrima.care.diary import EpisodeFacts
 from lacrima.care.worksheets import WORKSHEETS
 from lacrima.errors import CareError
-from lacrima.web.crypto import EncryptedTextField
+from lacrima.web.crypto import EncryptedJSONField, EncryptedTextField
 
 SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -226,13 +226,16 @@ class WorksheetEntry(models.Model):
 
 
 class Phq9Response(models.Model):
-    """A completed PHQ-9 (answers 0-3 per item, the total and its band)."""
+    """A completed PHQ-9 (answers 0-3 per item, the total and its band).
+
+    The nine answers and the difficulty answer are encrypted at rest.
+    """
 
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phq9_responses"
     )
-    answers = models.JSONField()
-    difficulty = models.CharField(max_length=16, blank=True)
+    answers = EncryptedJSONField()
+    difficulty = EncryptedTextField(blank=True, default="")
     total = models.PositiveSmallIntegerField()
     band = models.CharField(max_length=20, choices=[(k, label) for _, _, k, label in phq9.BANDS])
     item9_positive = models.BooleanField()
