@@ -93,9 +93,14 @@ def serve(
 
     _check_migrated()
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+
     from lacrima.cli.worker import worker_alongside
 
     typer.echo(f"Lacrima is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    mail = _mail_location(settings)
+    if mail:
+        typer.echo(mail)
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with the default
     # handler that would kill this process before the worker below is stopped.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -106,10 +111,39 @@ def serve(
             port=port,
             workers=workers,
             lifespan="off",
-            proxy_headers=True,
-            forwarded_allow_ips=os.environ.get("LACRIMA_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            # X-Forwarded-For is read by Lacrima itself, only from LACRIMA_TRUSTED_PROXIES
+            # (lacrima.web.core.middleware); uvicorn must not rewrite the address first.
+            proxy_headers=False,
+            log_config=_log_config(),
             log_level="info",
         )
+
+
+def _mail_location(settings: Any) -> str:
+    """Where password-reset mail goes, for the start-up message."""
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        return (
+            f"Mail (password reset links) is written as files to {settings.EMAIL_FILE_PATH}; "
+            "set LACRIMA_EMAIL_URL to send it by SMTP."
+        )
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        return f"Mail is sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."
+    return ""
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with invitation and reset secrets redacted from the access log."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["secrets"] = {
+        "()": "lacrima.web.core.middleware.SecretPathFilter"
+    }
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("secrets")
+    return config
 
 
 @app.command("migrate")
@@ -131,20 +165,26 @@ def adduser(
     role: Annotated[str, typer.Option(help="client, therapist or admin.")] = "client",
     first_name: Annotated[str, typer.Option(help="First name (optional).")] = "",
     last_name: Annotated[str, typer.Option(help="Last name (optional).")] = "",
+    email: Annotated[str, typer.Option(help="E-mail address for password reset (optional).")] = "",
 ) -> None:
     """Create an account; the password comes from LACRIMA_PASSWORD or a prompt.
 
-    Example: lacrima adduser dr_tan --role therapist
+    Example: lacrima adduser dr_tan --role therapist --email tan@clinic.example
     """
     if role not in ROLES:
         raise LacrimaError(f"--role must be one of {', '.join(ROLES)}; got {role!r}")
     _django()
     from lacrima.web.accounts.services import create_user
+    from lacrima.web.config import admin_password
 
-    password = os.environ.get("LACRIMA_PASSWORD") or typer.prompt(
+    if email and ("@" not in email or len(email) > 254):
+        raise LacrimaError(f"--email should be an address like name@clinic.example; got {email!r}")
+    password = admin_password() or typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
-    user = create_user(username, password, role, first_name=first_name, last_name=last_name)
+    user = create_user(
+        username, password, role, first_name=first_name, last_name=last_name, email=email
+    )
     typer.echo(f"Created {user.role} {user.username!r}.")
 
 
@@ -152,19 +192,23 @@ def adduser(
 def token(
     username: Annotated[str, typer.Argument(help="Whose token.")],
     name: Annotated[str, typer.Option(help="A label to recognise it by.")] = "cli",
+    days: Annotated[
+        int, typer.Option(min=1, help="Days until it stops working (default 90, at most 365).")
+    ] = 90,
 ) -> None:
     """Print a new personal API token for USERNAME, once (only its hash is kept).
 
     Use it as: curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:8000/api/v1/me
+    See, create and revoke tokens on /account/tokens/ too.
 
-    Example: lacrima token dr_tan --name laptop
+    Example: lacrima token dr_tan --name laptop --days 30
     """
     _django()
     from lacrima.web.accounts.services import issue_token
 
-    secret = issue_token(_user(username), name=name)
+    secret = issue_token(_user(username), name=name, days=days)
     typer.echo(secret)
-    typer.echo("Store it now: it cannot be shown again.", err=True)
+    typer.echo(f"Store it now: it cannot be shown again. It works for {days} days.", err=True)
 
 
 @app.command("demo")
@@ -259,7 +303,9 @@ def restore(
 def rotate_key(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Re-encrypt all encrypted text under a new key. Stop the server first.
+    """Re-encrypt all encrypted text and uploaded recordings under a new key.
+
+    Stop the server first. Uploads stored before they were encrypted are encrypted now.
 
     With the key file in the data dir, a new key replaces it. With LACRIMA_ENCRYPTION_KEY
     set, put the new key first ("NEW,OLD"), run this, then remove OLD.
@@ -274,7 +320,10 @@ def rotate_key(
             "Is the server stopped? Rotating while it runs can lose new text.", abort=True
         )
     result = rotate()
-    typer.echo(f"Re-encrypted {result['rows']} rows; key in use: {result['fingerprint']}.")
+    typer.echo(
+        f"Re-encrypted {result['rows']} rows and {result['files']} uploaded files; "
+        f"key in use: {result['fingerprint']}."
+    )
     if result["source"] == "environment" and result["retired"]:
         typer.echo("Now remove the old key(s) from LACRIMA_ENCRYPTION_KEY.")
     typer.echo("Make a new backup: older backups need the old key.")
