@@ -87,8 +87,8 @@ def confirm_enrolment(user: User, code: str) -> tuple[TOTPDevice, list[str]]:
         raise SecondFactorError("Start the set-up again: no authenticator is waiting.")
     if not device.verify_token(_clean(code)):
         raise SecondFactorError(
-            "That code does not match. Check the time on your phone and type the 6 digits "
-            "the app shows now."
+            "That code does not match. Check the time on your phone, wait a few seconds "
+            "after a wrong code, and type the 6 digits the app shows now."
         )
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()

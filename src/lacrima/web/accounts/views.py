@@ -147,7 +147,11 @@ def _verify(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             return redirect(_next_url(request))
         note_failed_code(request, user)
-        form.add_error("code", "That code does not match. Type the code the app shows now.")
+        form.add_error(
+            "code",
+            "That code does not match. Wait a few seconds after a wrong code, then type "
+            "the code the app shows now.",
+        )
         status = 400
     context = {"form": form, "next": _next_url(request)}
     return render(request, "accounts/two_factor_verify.html", context, status=status)
