@@ -47,6 +47,7 @@ class Tally:
     """Errors and counts of one group of sessions."""
 
     onset: list[float] = field(default_factory=list)
+    onset_signed: list[float] = field(default_factory=list)
     peak: list[float] = field(default_factory=list)
     p_onset: list[float] = field(default_factory=list)
     n_true: int = 0
@@ -59,7 +60,7 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         """Merge another tally into this one."""
-        for name in ("onset", "peak", "p_onset"):
+        for name in ("onset", "onset_signed", "peak", "p_onset"):
             getattr(self, name).extend(getattr(other, name))
         for name in (
             "n_true",
@@ -96,6 +97,7 @@ def score_session(truth: object, analysis: object) -> Tally:
         dc = found[best]
         tally.n_found += 1
         tally.onset.append(abs(dc.s_onset_s - tc.s_onset_s))
+        tally.onset_signed.append(dc.s_onset_s - tc.s_onset_s)
         tally.peak.append(abs(dc.peak_s - tc.peak_s))
         if tc.p_onset_s is not None and dc.p_onset_s is not None:
             tally.p_onset.append(abs(dc.p_onset_s - tc.p_onset_s))
@@ -142,12 +144,16 @@ def _med(x: list[float]) -> str:
     return f"{np.median(x):5.1f}" if x else "    —"
 
 
+def _mean(x: list[float]) -> str:
+    return f"{np.mean(x):+5.1f}" if x else "    —"
+
+
 def table(tallies: dict[tuple[str, ...], Tally]) -> str:
     """Markdown table of the results."""
     lines = [
-        "| channels | cycles | found | kind right | MAE S onset (s) | MAE peak (s) | "
-        "MAE P onset (s) | calm sessions | calm with a cycle |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| channels | cycles | found | kind right | MAE S onset (s) | mean signed S onset (s) | "
+        "MAE peak (s) | MAE P onset (s) | calm sessions | calm with a cycle |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     total = Tally()
     for subset, t in [*tallies.items(), (("all",), None)]:
@@ -159,7 +165,7 @@ def table(tallies: dict[tuple[str, ...], Tally]) -> str:
         fp = f"{t.n_calm_fp} ({100 * t.n_calm_fp / t.n_calm:.0f} %)" if t.n_calm else "—"
         lines.append(
             f"| {'+'.join(subset)} | {t.n_true} | {t.n_found} | {kind} | {_med(t.onset)} | "
-            f"{_med(t.peak)} | {_med(t.p_onset)} | {t.n_calm} | {fp} |"
+            f"{_mean(t.onset_signed)} | {_med(t.peak)} | {_med(t.p_onset)} | {t.n_calm} | {fp} |"
         )
     return "\n".join(lines)
 

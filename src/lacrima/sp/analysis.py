@@ -316,11 +316,12 @@ def analyze(
                 "channel is missing or too poor there, so nothing can be normalised; give a "
                 "calm stretch with good signal via --baseline START:END"
             )
-        s_ok = np.isfinite(ix.sympathetic).any()
+        s_fast, p_fast = ix.for_segmentation()
+        s_ok = np.isfinite(s_fast).any()
         seg = segment(
             grid,
-            ix.sympathetic if s_ok else np.full(len(grid), np.nan),
-            ix.parasympathetic,
+            s_fast if s_ok else np.full(len(grid), np.nan),
+            p_fast,
             list(rec.markers),
             duration,
             o,

@@ -7,7 +7,8 @@ the timing versions of the indices (inverse-noise-variance weights, 10-s smoothi
 * **S onset** — the break point of a flat-then-rising least-squares fit
   (:func:`lacrima.sp.fit.break_point`) of the climb: from 2 min before the index was
   last at baseline level (<= 0.5 z; never before the previous cycle's end nor more than
-  20 min back) to 85 % of the way up;
+  20 min back) to 85 % of the way up, then moved back to the last time the index lay
+  in its pre-rise band (median before the break + 1 robust SD), where the rise began;
 * **P level** — the median parasympathetic index over the 30 s before the peak;
 * **P depth** — the highest level the parasympathetic index then *holds for 30 s*
   within ``max_latency_s`` after the peak, minus the P level (baseline z);
@@ -48,6 +49,7 @@ _HOLD_S = 30.0  # a release must hold this long
 _S_FIT_FRACTION = 0.85
 _BASELINE_LEVEL = 0.5  # z: "at baseline" for the onset search
 _ONSET_LOOKBACK_S = 120.0
+_BAND_MIN_Z = 0.25  # z: smallest noise band of the pre-rise level (a smooth index)
 
 
 def _r(x: float | None, nd: int = 1) -> float | None:
@@ -157,7 +159,27 @@ def _s_onset(t: np.ndarray, st: np.ndarray, lo_s: float, peak_s: float, o: Optio
     fit_hi = float(t[under[-1]]) + o.step_s if under.size else peak_s
     fit_hi = max(fit_hi, lo + 6 * o.step_s)
     onset = break_point(t, st, lo, fit_hi, lo, fit_hi - o.step_s, flat_before=True)
-    return lo if onset is None else onset
+    if onset is None:
+        return lo
+    return _rise_start(t, st, lo, onset)
+
+
+def _rise_start(t: np.ndarray, st: np.ndarray, lo: float, onset: float) -> float:
+    """Move a break point back to where the index last lay in its pre-rise band.
+
+    A flat-then-straight fit puts the break where the climb becomes steady; a rise that
+    starts slowly (an accelerating, S-shaped or exponential climb) has already begun
+    there. The pre-rise band is the median of the index before the break plus its noise
+    (1.4826 MAD, at least ``_BAND_MIN_Z``); the onset is the last time at or before the
+    break at which the index was inside it. A break already inside the band stays.
+    """
+    pre = (t >= lo) & (t <= onset) & np.isfinite(st)
+    if pre.sum() < 4:
+        return onset
+    level = float(np.median(st[pre]))
+    noise = max(1.4826 * float(np.median(np.abs(st[pre] - level))), _BAND_MIN_Z)
+    inside = np.flatnonzero(pre & (st <= level + noise))
+    return float(t[inside[-1]]) if inside.size else onset
 
 
 def _p_onset(t: np.ndarray, pt: np.ndarray, peak_s: float, p_pk: float, o: Options) -> float:

@@ -58,7 +58,6 @@ from lacrima.sp.problems import Problem, gaps_as_problems
 __all__ = ["COMPONENTS", "Component", "IndexInput", "Indices", "compute_indices"]
 
 _Z_CLIP = 25.0
-_SATURATION = 5.0  # z: inputs enter the index as 5 tanh(z / 5)
 _NOISE_WINDOW_S = 30.0  # short-term noise: deviation from a 30-s moving mean
 _MIN_NOISE_VAR = 0.05  # z²; caps the timing weight of a very smooth input
 _EDA_INPUTS = ("scl_us", "scr_rate_per_min")
@@ -84,7 +83,7 @@ COMPONENTS: dict[str, Component] = {
     c.feature: c
     for c in (
         Component("scl_us", "sympathetic", 1.0, "log", 0.05, "skin-conductance level"),
-        Component("scr_rate_per_min", "sympathetic", 1.0, "sqrt", 0.5, "SCR rate"),
+        Component("scr_rate_per_min", "sympathetic", 0.5, "sqrt", 0.5, "SCR rate"),
         Component("hr_bpm", "sympathetic", 1.0, "linear", 2.0, "heart rate"),
         Component("resp_rate_bpm", "sympathetic", 0.75, "linear", 1.5, "breathing rate"),
         Component(
@@ -162,10 +161,34 @@ class Indices:
     """Timing version of the sympathetic index (inverse-noise-variance weights)."""
     parasympathetic_timing: np.ndarray | None = None
     """Timing version of the parasympathetic index (inverse-noise-variance weights)."""
+    sympathetic_fast: np.ndarray | None = None
+    """The sympathetic index before the ``level_window_s`` mean (its inputs' own
+    windows only): what arousal episodes are found on (:mod:`lacrima.sp.phases`)."""
+    parasympathetic_fast: np.ndarray | None = None
+    """The parasympathetic index before the ``level_window_s`` mean."""
+
+    def for_segmentation(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (sympathetic, parasympathetic) series that cycles are found and timed on."""
+        s = self.sympathetic if self.sympathetic_fast is None else self.sympathetic_fast
+        p = self.parasympathetic if self.parasympathetic_fast is None else self.parasympathetic_fast
+        return s, p
 
     def inputs_of(self, index: str) -> list[IndexInput]:
         """The components of ``"sympathetic"`` or ``"parasympathetic"``."""
         return [i for i in self.inputs if i.index == index]
+
+
+def _level(x: np.ndarray, step_s: float, window_s: float) -> np.ndarray:
+    """Centred NaN-aware moving mean over ``window_s``; NaN stays NaN."""
+    w = max(round(window_s / step_s), 1)
+    if w <= 1:
+        return x
+    ok = np.isfinite(x)
+    k = np.ones(w)
+    num = np.convolve(np.where(ok, x, 0.0), k, mode="same")
+    den = np.convolve(ok.astype(float), k, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ok, num / np.where(den > 0, den, 1.0), np.nan)
 
 
 def _noise_var(z: np.ndarray, t: np.ndarray, baseline: Baseline, step_s: float) -> float:
@@ -205,7 +228,12 @@ def _transform(x: np.ndarray, how: str) -> np.ndarray:
     return x
 
 
-def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -> Indices:
+def compute_indices(
+    table: FeatureTable,
+    baseline: Baseline,
+    options: Options,
+    components: dict[str, Component] | None = None,
+) -> Indices:
     """Normalise each feature against the baseline and combine them into the indices.
 
     Parameters
@@ -215,7 +243,10 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
     baseline : Baseline
         The baseline segment.
     options : Options
-        ``min_quality`` and ``step_s``.
+        ``min_quality``, ``step_s``, ``saturation_z`` and ``level_window_s``.
+    components : dict, optional
+        Another component registry (validation studies that compare weights); by
+        default :data:`COMPONENTS`.
 
     Returns
     -------
@@ -237,7 +268,8 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
         if derived_input is not None:
             inputs.append(derived_input)
     tim = {k: (np.zeros(n), np.zeros(n)) for k in ("sympathetic", "parasympathetic", "eda")}
-    for name, comp in COMPONENTS.items():
+    sat = options.saturation_z
+    for name, comp in (COMPONENTS if components is None else components).items():
         feat = table.features.get(name)
         if feat is None:
             continue
@@ -265,7 +297,7 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
         zs[name] = np.where(q > 0, z, np.nan)
         s, w = acc[comp.index]
         # bounded influence: one input cannot outweigh the others by an extreme value
-        s += comp.weight * q * np.nan_to_num(_SATURATION * np.tanh(z / _SATURATION))
+        s += comp.weight * q * np.nan_to_num(sat * np.tanh(z / sat))
         w += comp.weight * q
         ts, tw = tim["eda" if name in _EDA_INPUTS else comp.index]
         inv = 1.0 / _noise_var(zs[name], t, baseline, options.step_s)
@@ -292,7 +324,11 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
         zs[_DERIVED] = derived[2]
     for key, (s, w) in acc.items():
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[key] = np.where(w > 0, s / np.where(w > 0, w, 1.0), np.nan)
+            raw = np.where(w > 0, s / np.where(w > 0, w, 1.0), np.nan)
+        out[key + "_fast"] = raw
+        # the reported index is the arousal *level*: a centred moving mean over
+        # level_window_s (timing uses the separate, unsmoothed timing index below)
+        out[key] = _level(raw, options.step_s, options.level_window_s)
         out[key + "_quality"] = w / total_w[key] if total_w[key] > 0 else np.zeros(n)
         if total_w[key] > 0:
             problems += gaps_as_problems(
@@ -328,6 +364,8 @@ def compute_indices(table: FeatureTable, baseline: Baseline, options: Options) -
         t_s=t,
         sympathetic=out["sympathetic"],
         parasympathetic=out["parasympathetic"],
+        sympathetic_fast=out["sympathetic_fast"],
+        parasympathetic_fast=out["parasympathetic_fast"],
         sympathetic_quality=out["sympathetic_quality"],
         parasympathetic_quality=out["parasympathetic_quality"],
         z=zs,

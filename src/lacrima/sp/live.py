@@ -245,7 +245,7 @@ class LiveAnalyzer:
             ix = compute_indices(hist, bl, o)
             self._indices = ix
             seg = segment(
-                hist.t_s, ix.sympathetic, ix.parasympathetic, self._markers, self._done_s, o,
+                hist.t_s, *ix.for_segmentation(), self._markers, self._done_s, o,
                 timing=ix.sympathetic_timing, p_timing=ix.parasympathetic_timing,
             )  # fmt: skip
             self._phases, self._cycles = seg.phases, seg.cycles

@@ -38,6 +38,14 @@ class Options:
         Per-window signal quality (0..1) below which a feature is left out.
     hr_window_s, eda_window_s, scr_window_s, resp_window_s, hrv_window_s, hf_window_s : float
         Window lengths of the features (centred on each grid point).
+    level_window_s : float
+        The reported indices are centred moving means over this window: a level of
+        arousal or calming, not the beat-to-beat noise of its inputs (decision record
+        0013-sympathetic-index-generalises).
+    saturation_z : float
+        Each input enters an index as ``saturation_z * tanh(z / saturation_z)``: nearly
+        linear up to about two thirds of it, never above it, so one input cannot
+        outvote the others.
     arousal_on, arousal_off : float
         Hysteresis thresholds of the sympathetic index for an arousal episode.
     peak_min : float
@@ -76,6 +84,8 @@ class Options:
     resp_window_s: float = 30.0
     hrv_window_s: float = 30.0
     hf_window_s: float = 60.0
+    level_window_s: float = 60.0
+    saturation_z: float = 5.0
     arousal_on: float = 2.0
     arousal_off: float = 1.0
     peak_min: float = 3.0
@@ -144,6 +154,8 @@ def make_options(**kwargs: Any) -> Options:
             raise AnalysisError(f"option {f.name} must be a positive number of seconds; got {v}")
     if not 0.0 <= opts.min_quality <= 1.0:
         raise AnalysisError(f"option min_quality must be in [0, 1]; got {opts.min_quality}")
+    if not opts.saturation_z > 0:
+        raise AnalysisError(f"option saturation_z must be a positive z; got {opts.saturation_z}")
     if opts.arousal_off > opts.arousal_on:
         raise AnalysisError(
             f"option arousal_off ({opts.arousal_off}) must not exceed arousal_on "
