@@ -591,3 +591,36 @@ CASES.update(
         ),
     }
 )
+
+
+# ------------------------------------------------- accounts: password, 2FA, tokens
+# (issue 14; behaviour in tests/web/test_accounts_pages.py)
+
+
+def _reset_confirm(owner: Any, users: Mapping[str, Any]) -> Case:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(owner.pk))
+    return Case(kwargs={"uidb64": uid, "token": "not-a-valid-token"}, shape="own")
+
+
+def _revoke_token(owner: Any, users: Mapping[str, Any]) -> Case:
+    from lacrima.web.accounts.models import ApiToken
+    from lacrima.web.accounts.services import issue_token
+
+    issue_token(owner, "matrix")
+    token = ApiToken.objects.filter(user=owner).latest("pk")
+    others = ("admin", "therapist_unlinked", "therapist_no_consent", "other_client")
+    expect: dict[str, int | str] = {v: 404 for v in (*others, "therapist_consent")}
+    return Case(kwargs={"token_id": token.pk}, method="post", data={}, expect=expect)
+
+
+CASES.update(
+    {
+        "accounts:password_reset_confirm": _reset_confirm,
+        "accounts:revoke_token": _revoke_token,
+        "accounts:two_factor_recovery": _own_post,
+        "accounts:two_factor_off": _own_post,
+    }
+)
