@@ -300,7 +300,8 @@ def test_file_markers_can_be_left_out(record: Any, client_of: Any) -> None:
 @pytest.mark.usefixtures("clean_uploads")
 def test_demo_session_is_analysed_once(make_user: Any, link: Any) -> None:
     from lacrima.web import registry
-    from lacrima.web.records.exports import DEMO_FILE, load_demo
+    from lacrima.web.records.demo import E4_FILE as DEMO_FILE
+    from lacrima.web.records.demo import load_demo
 
     assert load_demo in registry.demo_loaders()
     assert DEMO_FILE.stat().st_size < 1.5 * 1024 * 1024
@@ -311,16 +312,16 @@ def test_demo_session_is_analysed_once(make_user: Any, link: Any) -> None:
     link(users["client"], users["therapist"], consents=["diary"])
     load_demo(users)
     load_demo(users)
-    upload = Upload.objects.get()
+    upload = Upload.objects.get(primary=DEMO_FILE.name)
     assert upload.status == Upload.Status.DONE, upload.error
-    phases = {p["label"] for p in Report.objects.get().data["phases"]}
+    phases = {p["label"] for p in Report.objects.get(upload=upload).data["phases"]}
     assert {"baseline", "S"} <= phases
-    assert SessionRecord.objects.count() == 2  # one past with the recording, one planned
+    assert SessionRecord.objects.count() == 3  # simulated, E4, one planned
 
     rows = registry.exporters()["session_records"](users["client"])
-    assert len(rows) == 2 and any("Stress-Predict" in r["notes"] for r in rows)
+    assert len(rows) == 3 and any("Stress-Predict" in r["notes"] for r in rows)
     recordings = registry.exporters()["session_recordings"](users["client"])
-    assert recordings[0]["files"] == DEMO_FILE.name and recordings[0]["report_json"]
+    assert any(r["files"] == DEMO_FILE.name and r["report_json"] for r in recordings)
 
 
 def test_a_stuck_analysis_can_be_rerun(record: Any, client_of: Any) -> None:

@@ -9,12 +9,26 @@ of healing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from lacrima.sp.analysis import Analysis
+    from lacrima.sp.cycles import Cycle
 
-__all__ = ["client_summary", "clock", "therapist_summary"]
+__all__ = ["CalmingUnseen", "calming_unseen_reason", "client_summary", "clock", "therapist_summary"]
+
+#: Channel kinds that carry single beats, from which heart-rate variability is measured.
+_BEAT_KINDS = ("ecg", "ppg", "ibi")
+#: Below this share of the search window with a parasympathetic value, the signal is
+#: described as too disturbed rather than as partly usable (rounds to 0 % in the text).
+_NONE_SHARE = 0.05
+#: Below this share the text says the signal was disturbed "for most of" the stretch
+#: (the cycle model needs at least half of it, see :mod:`lacrima.sp.cycles`).
+_MOST_SHARE = 0.5
 
 _NOT_PROOF = (
     "These curves are something to look at together with your therapist, not a measure "
@@ -34,6 +48,107 @@ def clock(t_s: float | None) -> str:
 
 def _times(n: int) -> str:
     return "once" if n == 1 else ("twice" if n == 2 else f"{n} times")
+
+
+@dataclass(frozen=True)
+class CalmingUnseen:
+    """Why no calming phase could be told after a peak (an ``undetermined`` cycle).
+
+    Attributes
+    ----------
+    reason : str
+        ``"no_heartbeat"`` (no heartbeat channel at all), ``"rate_only"`` (only an
+        averaged heart rate, which holds no beat-to-beat variability), ``"too_disturbed"``
+        (a beat channel, but almost no usable signal in the stretch) or ``"partly"``
+        (usable for part of the stretch only).
+    usable_share : float
+        Share (0..1) of the stretch in which the parasympathetic index has a value.
+    """
+
+    reason: str
+    usable_share: float
+
+
+def calming_unseen_reason(
+    channel_kinds: Iterable[str],
+    t_s: np.ndarray,
+    parasympathetic: np.ndarray | None,
+    start_s: float,
+    end_s: float,
+) -> CalmingUnseen:
+    """Why the calming (parasympathetic) branch could not be told after a peak.
+
+    Parameters
+    ----------
+    channel_kinds : iterable of str
+        Kinds of the recording's channels (``"ecg"``, ``"ppg"``, ``"hr"``...).
+    t_s : numpy.ndarray
+        Index grid, s.
+    parasympathetic : numpy.ndarray or None
+        The parasympathetic index on the grid (NaN where it could not be computed).
+    start_s, end_s : float
+        The stretch searched for a calming phase (from the peak), s.
+
+    Returns
+    -------
+    CalmingUnseen
+        The reason and the usable share of the stretch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0.0, 600.0, 2.0)
+    >>> calming_unseen_reason(["eda"], t, None, 300.0, 600.0).reason
+    'no_heartbeat'
+    """
+    kinds = set(channel_kinds)
+    share = 0.0
+    if parasympathetic is not None:
+        span = (t_s >= start_s) & (t_s <= end_s)
+        if span.any():
+            share = float(np.isfinite(np.asarray(parasympathetic)[span]).mean())
+    if not kinds & set(_BEAT_KINDS):
+        return CalmingUnseen("rate_only" if "hr" in kinds else "no_heartbeat", share)
+    return CalmingUnseen("too_disturbed" if share < _NONE_SHARE else "partly", share)
+
+
+def _unseen_sentence(a: Analysis, c: Cycle, several: bool) -> str:
+    """The client's sentence saying why no calming phase could be told after ``c``."""
+    kinds = [ch.kind for ch in a.channels]
+    end_s = min(c.peak_s + a.options.max_latency_s, a.duration_s)
+    gap = calming_unseen_reason(kinds, a.indices.t_s, a.indices.parasympathetic, c.peak_s, end_s)
+    reason, share = gap.reason, gap.usable_share
+    # a pulse (PPG) alone, or with the device's beat intervals derived from it
+    signal = "pulse signal" if "ppg" in kinds and "ecg" not in kinds else "heartbeat signal"
+    lead = "Whether a calming phase followed"
+    if several:
+        lead += f" the high point around {clock(c.peak_s)}"
+    if reason == "no_heartbeat":
+        why = "because no heartbeat signal was recorded"
+    elif reason == "rate_only":
+        why = (
+            "because the heartbeat was recorded only as an average rate, which does not "
+            "show the beat-to-beat changes that reveal calming"
+        )
+    else:
+        why = f"because the {signal} was too disturbed to measure heart-rate variability"
+        pct = max(10, min(90, round(share * 10) * 10))
+        if reason == "too_disturbed":
+            why += " here"
+        elif share < _MOST_SHARE:
+            why += (
+                " for most of the minutes after the high point (it could be used for only "
+                f"about {pct}% of them)"
+            )
+        else:
+            why = (
+                f"because the {signal} could be used for about {pct}% of the minutes after "
+                "the high point but not around the high point itself, so there was nothing "
+                "to compare with"
+            )
+        if signal == "pulse signal":
+            why += "; movement easily disturbs a pulse sensor"
+    return f"{lead} could not be seen, {why}."
 
 
 def client_summary(a: Analysis) -> str:
@@ -70,11 +185,8 @@ def client_summary(a: Analysis) -> str:
                 "clear calming phase showing in the signals within a few minutes. This "
                 "happens often and is not a sign that anything went wrong."
             )
-        if undetermined:
-            parts.append(
-                "Whether a calming phase followed could not be seen, because no heartbeat "
-                "signal was recorded."
-            )
+        for c in undetermined:
+            parts.append(_unseen_sentence(a, c, len(undetermined) > 1))
     if a.problems:
         parts.append("Some parts of the recording could not be read well; they are left out.")
     parts.append(_NOT_PROOF)

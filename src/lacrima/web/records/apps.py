@@ -16,8 +16,8 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         """Register the records tables for export and the demo session."""
         from lacrima.web import registry
-        from lacrima.web.records import exports
+        from lacrima.web.records import demo, exports
 
         for name, fn in exports.EXPORTS.items():
             registry.register_export(name, fn)
-        registry.register_demo(exports.load_demo)
+        registry.register_demo(demo.load_demo)
