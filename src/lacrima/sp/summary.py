@@ -171,12 +171,14 @@ def client_summary(a: Analysis) -> str:
         )
         if complete:
             when = ", ".join(clock(c.peak_s) for c in complete)
-            how_often = (
-                "Each time" if len(complete) == len(cycles) and len(cycles) > 1
-                else _times(len(complete)).capitalize()
-            )  # fmt: skip
+            if len(cycles) == 1:  # "Once this reached" reads as "when this reached"
+                how_often = "This time"
+            elif len(complete) == len(cycles):
+                how_often = "Each time"
+            else:
+                how_often = _times(len(complete)).capitalize()
             parts.append(
-                f"{how_often} this reached a high point (around {when} into the recording) "
+                f"{how_often} it reached a high point (around {when} into the recording) "
                 "and was followed by signs of the body calming down."
             )
         if unresolved:

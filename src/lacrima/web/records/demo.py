@@ -13,7 +13,7 @@ A therapist who opens the demo client sees, most recent first:
 
 Both recordings are analysed in this process (``run_now``), so their reports are ready
 when the therapist opens them. The parameters are explained in
-``docs/decisions/0013f-demo-simulated-session.md``.
+``docs/decisions/0013k-demo-simulated-session.md``.
 """
 
 from __future__ import annotations
