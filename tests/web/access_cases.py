@@ -47,6 +47,10 @@ class Case:
         consenting therapist's) successful responses and never in anyone else's.
     expect : overrides of the expected answer per role, e.g. ``{"other_client": 404}``
         (values: ``"ok"``, ``"login"``, or a status code).
+    absent : text from the owner's data that must appear in nobody's response (data of
+        a category the route's consenting therapist is not given).
+    audit_rows : audit entries a consenting therapist's successful read writes (one
+        read, one row); ``None`` for a page that writes one per category it shows.
     """
 
     kwargs: dict[str, Any] = field(default_factory=dict)
@@ -56,6 +60,8 @@ class Case:
     shape: str = ""
     marker: str = ""
     expect: dict[str, int | str] = field(default_factory=dict)
+    absent: str = ""
+    audit_rows: int | None = 1
 
     def resolved_shape(self) -> str:
         """The shape, defaulted from kwargs/query."""
@@ -297,6 +303,27 @@ def _diary_worksheet(owner: Any) -> Any:
     return entry
 
 
+PATTERN_FLAG_MARKER = "marker-pattern-flag-6612"
+
+
+def _diary_screening(owner: Any, users: Mapping[str, Any]) -> list[Case]:
+    """The Questionnaires page with a diary-pattern flag the screening therapist may not see.
+
+    The leak of issue 14: a therapist given ``screening`` but not ``diary`` was shown
+    diary-pattern flags here. ``absent`` checks that no viewer's page holds it.
+    """
+    from lacrima.web.diary.models import Flag
+
+    _diary_episode(owner)
+    Flag.objects.create(
+        client=owner,
+        kind=Flag.Kind.PATTERN_MISMATCH,
+        message=f"{PATTERN_FLAG_MARKER} noted crying that did not match their feelings",
+    )
+    query = {"client": owner.username}
+    return [Case(absent=PATTERN_FLAG_MARKER), Case(query=query, absent=PATTERN_FLAG_MARKER)]
+
+
 def _diary_phq9(owner: Any, users: Mapping[str, Any]) -> Case:
     from lacrima.web.diary.models import Phq9Response
 
@@ -314,7 +341,7 @@ CASES.update(
         "diary:moods": _diary_own_and_subject,
         "diary:checkins": _diary_own_and_subject,
         "diary:worksheets": _diary_own_and_subject,
-        "diary:screening": _diary_own_and_subject,
+        "diary:screening": _diary_screening,
         "diary:episode_detail": _diary_episode_read,
         "diary:episode_edit": _diary_episode_change(DIARY_MARKER),
         "diary:episode_delete": _diary_episode_change(""),
@@ -501,6 +528,10 @@ def _records_api(
 CASES.update(
     {
         "records:session_new": _records_session_new,
+        # One client's page: one audit entry per category it shows.
+        "records:client": lambda owner, users: Case(
+            kwargs={"username": owner.username}, audit_rows=None
+        ),
         "records:flag_ack": _records_post(lambda owner, users: _records_flag(owner), {}),
         "records:session": _records_read(
             lambda owner, users: _records_upload(owner, users).session, RECORDS_MARKER
@@ -512,7 +543,10 @@ CASES.update(
         "records:upload_new": _records_post(_records_session, {}),
         "records:marker_add": _records_post(_records_session, {"at": "1:00", "label": "tears"}),
         "records:upload": _records_read(_records_upload, RECORDS_MARKER),
-        "records:upload_status": _records_read(_records_upload),
+        # Status polling: access checked, nothing audited (the report page was).
+        "records:upload_status": lambda owner, users: Case(
+            kwargs={"pk": _records_upload(owner, users).pk}, audit_rows=0
+        ),
         "records:upload_rerun": _records_post(_records_upload, {}),
         "records:upload_replace": _records_post(_records_upload, {}),
         "records:upload_delete": _records_deleting(_records_upload),

@@ -7,6 +7,10 @@ viewers (owner, another client, a linked therapist with consent for the route's
 category, one linked without it, an unlinked therapist, an admin, anonymous) and the
 answer compared with what its declaration promises. Requests the matrix cannot guess
 come from ``tests/web/access_cases.py``.
+
+The audit trail is checked on the way: a refused request writes no row; a consenting
+therapist's read writes exactly one; the GET of an edit form (``edit_form=True``) none;
+a change at most one (it is audited only once stored).
 """
 
 from __future__ import annotations
@@ -275,7 +279,27 @@ def test_access(route: Route, world: Any, client_of: Any) -> None:
                 assert case.marker in _body(response), f"{route.key}: {viewer} misses the data"
             elif case.marker:
                 assert case.marker not in _body(response), f"{route.key}: {viewer} sees it"
-            audited = route.rule.kind in ("client_data", "client_profile")
-            if audited and viewer == "therapist_consent" and shape == "subject" and want == "ok":
-                after = AuditEntry.objects.filter(subject=users["owner"], actor=user).count()
-                assert after > before, f"{route.key}: the therapist's read was not audited"
+            if case.absent:
+                assert case.absent not in _body(response), f"{route.key}: {viewer} sees it"
+            after = AuditEntry.objects.filter(subject=users["owner"], actor=user).count()
+            _check_audit(route, case, viewer, want, method, after - before)
+
+
+def _check_audit(route: Route, case: Case, viewer: str, want: Any, method: str, rows: int) -> None:
+    """What the request left in the owner's audit trail (``rows`` new entries)."""
+    assert route.rule is not None
+    where = f"{route.key} as {viewer} ({method.upper()}): {rows} audit rows"
+    if want != "ok":
+        assert rows == 0, where + ", a refused request writes none"
+        return
+    audited = route.rule.kind in ("client_data", "client_profile")
+    if not (audited and viewer == "therapist_consent" and case.resolved_shape() == "subject"):
+        return
+    if method not in SAFE:
+        assert rows <= 1, where + ", a change is audited once"
+    elif route.rule.edit_form:
+        assert rows == 0, where + ", opening an edit form is not an edit"
+    elif case.audit_rows is None:  # one per category shown
+        assert 1 <= rows <= len(CATEGORIES) + 1, where + ", expected one per category shown"
+    else:
+        assert rows == case.audit_rows, where + f", expected {case.audit_rows} (one per read)"

@@ -7,9 +7,21 @@ Rules
   (active :class:`~lacrima.web.accounts.models.TherapistLink`) **and** the client's
   consent for that category is granted. Writes by a therapist only where the app says.
 * An admin manages accounts; they see no client data.
-* Every read by someone other than the client is written to the audit log.
+* Every read by someone other than the client is written to the audit log once, when
+  the page or answer is produced; every change by someone other than the client once,
+  after it happened (:func:`record_change`). Opening a form to change something, and
+  polling a status, are neither: they write no audit row.
 * A refused read answers 403 to a linked therapist without consent and 404 to everyone
   else, so the existence of an account does not leak.
+
+The one resolver
+----------------
+:func:`resolve` answers "may *this viewer* read or write *this client's* data in *this
+category*?" and returns a :class:`Decision`; :func:`subject_for_read`,
+:func:`subject_for_write`, :func:`check_read` and :func:`check_write` enforce it.
+Links and consents are read only here, through the model managers
+(``TherapistLink.objects.active()``, ``Consent.objects.shared(...)``);
+``tests/web/test_one_access_path.py`` keeps every other module from querying them.
 
 Declarations
 ------------
@@ -28,6 +40,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
@@ -35,7 +48,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from lacrima.web.accounts.models import CATEGORIES, CATEGORY_LABELS, Consent, Role, TherapistLink
-from lacrima.web.audit.log import record_read
+from lacrima.web.audit.log import record_read, record_write
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -46,7 +59,11 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
     "PROFILE",
+    "Access",
     "AccessRule",
+    "Decision",
+    "active_link",
+    "active_link_by_username",
     "authenticated",
     "can_read",
     "can_read_profile",
@@ -59,11 +76,18 @@ __all__ = [
     "get_rule",
     "has_consent",
     "is_linked",
+    "links_of_client",
+    "links_of_therapist",
     "public",
+    "record_change",
+    "resolve",
     "role_required",
+    "shares_of_therapist",
+    "shares_with_anyone",
     "subject_for_profile",
     "subject_for_read",
     "subject_for_write",
+    "therapists_shared_with",
 ]
 
 PROFILE = "profile"
@@ -84,6 +108,40 @@ class AccessRule:
     roles: tuple[str, ...] = ()
     category: str = ""
     therapist_writes: bool = False
+    edit_form: bool = False
+
+
+class Access(StrEnum):
+    """What a request does with a client's data."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The resolver's answer for one viewer, client, category and kind of access.
+
+    ``status`` is 200 when allowed, 403 for a linked therapist who is refused (the link
+    is no secret between them) and 404 for anyone else (an account's existence does not
+    leak).
+    """
+
+    viewer_id: int | None
+    client_id: int
+    category: str
+    access: Access
+    allowed: bool
+    status: int
+    reason: str
+
+    def enforce(self) -> None:
+        """Return if allowed; raise ``PermissionDenied`` (403) or ``Http404`` otherwise."""
+        if self.allowed:
+            return
+        if self.status == 403:
+            raise PermissionDenied(self.reason)
+        raise Http404(self.reason)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -93,7 +151,7 @@ def is_linked(therapist: User, client: User) -> bool:
     """True while ``therapist`` has an active link to ``client``."""
     if not (therapist.is_authenticated and therapist.role == Role.THERAPIST):
         return False
-    return TherapistLink.objects.filter(client=client, therapist=therapist, active=True).exists()
+    return TherapistLink.objects.between(client, therapist).exists()
 
 
 def has_consent(client: User, therapist_id: int | None, category: str) -> bool:
@@ -101,13 +159,7 @@ def has_consent(client: User, therapist_id: int | None, category: str) -> bool:
 
     Only an active link counts; ``None`` (no therapist) shares nothing.
     """
-    return Consent.objects.filter(
-        link__client=client,
-        link__therapist_id=therapist_id,
-        link__active=True,
-        category=category,
-        granted=True,
-    ).exists()
+    return Consent.objects.shared(client, therapist_id, category)
 
 
 def _check_category(category: str) -> None:
@@ -143,14 +195,62 @@ def can_read_profile(viewer: User, client: User) -> bool:
     return viewer.pk == client.pk or is_linked(viewer, client)
 
 
-def _refuse(viewer: User, client: User) -> None:
-    if client.role == Role.CLIENT and is_linked(viewer, client):
-        raise PermissionDenied("This client has not shared this part with you.")
-    raise Http404("No such client.")
+def resolve(
+    viewer: User,
+    client: User,
+    category: str,
+    access: Access = Access.READ,
+    therapist_writes: bool = False,
+) -> Decision:
+    """THE access decision: may ``viewer`` read or write ``client``'s ``category`` data.
+
+    Parameters
+    ----------
+    viewer, client : User
+        Who is asking, and whose data it is.
+    category : str
+        One of :data:`CATEGORIES` (or :data:`PROFILE` for the profile card, read only).
+    access : Access
+        ``READ`` or ``WRITE``.
+    therapist_writes : bool
+        For ``WRITE``: whether the app lets a consenting therapist change this data.
+
+    Returns
+    -------
+    Decision
+        Allowed or not, with the status a refusal answers (403 or 404). Writes nothing
+        to the audit log (see :func:`check_read` and :func:`record_change`).
+
+    Examples
+    --------
+    >>> resolve(therapist, client, "diary").allowed  # doctest: +SKIP
+    True
+    """
+    if category == PROFILE:
+        allowed = access == Access.READ and can_read_profile(viewer, client)
+    elif access == Access.READ:
+        allowed = can_read(viewer, client, category)
+    else:
+        _check_category(category)
+        allowed = can_write(viewer, client, category, therapist_writes)
+    status, reason = 200, ""
+    if not allowed:
+        linked = client.role == Role.CLIENT and is_linked(viewer, client)
+        if linked and category != PROFILE:
+            status, reason = 403, "This client has not shared this part with you."
+        else:
+            status, reason = 404, "No such client."
+    viewer_id = viewer.pk if viewer.is_authenticated else None
+    return Decision(viewer_id, client.pk, category, Access(access), allowed, status, reason)
 
 
-def check_read(viewer: User, client: User, category: str, what: str = "") -> None:
+def check_read(
+    viewer: User, client: User, category: str, what: str = "", audit: bool = True
+) -> None:
     """Allow the read or raise; record it in the audit log when viewer is not the client.
+
+    ``audit=False`` is for answers that show no client data beyond what the page that
+    asks for them already showed and audited (a status poll).
 
     Raises
     ------
@@ -159,19 +259,30 @@ def check_read(viewer: User, client: User, category: str, what: str = "") -> Non
     Http404
         Anyone else who may not read it.
     """
-    if not can_read(viewer, client, category):
-        _refuse(viewer, client)
-    record_read(viewer, client, category, what)
+    resolve(viewer, client, category, Access.READ).enforce()
+    if audit:
+        record_read(viewer, client, category, what)
 
 
 def check_write(
     viewer: User, client: User, category: str, therapist_writes: bool = False, what: str = ""
 ) -> None:
-    """Allow the change or raise (403 for linked therapists, 404 for anyone else)."""
-    if not can_write(viewer, client, category, therapist_writes):
-        _refuse(viewer, client)
-    if viewer.pk != client.pk:
-        record_read(viewer, client, category, what or "changed")
+    """Allow the change or raise (403 for linked therapists, 404 for anyone else).
+
+    Writes no audit row: a change is audited by :func:`record_change` once it has
+    happened, so opening the form to make it (a GET) leaves no trace of an "edit".
+    ``what`` is accepted for older callers and ignored.
+    """
+    resolve(viewer, client, category, Access.WRITE, therapist_writes).enforce()
+
+
+def record_change(viewer: User, client: User, category: str, what: str) -> None:
+    """Audit a change to ``client``'s data that has just happened (once, by others only).
+
+    Call it after the service stored the change, never on a form's GET or on a refused
+    or invalid submission.
+    """
+    record_write(viewer, client, category, what)
 
 
 def _resolve(viewer: User, client_username: str | None) -> User:
@@ -219,24 +330,54 @@ def subject_for_write(
 def subject_for_profile(request_user: User, client_username: str) -> User:
     """The client whose profile card the viewer may see (owner or linked therapist)."""
     client = _resolve(request_user, client_username)
-    if not can_read_profile(request_user, client):
-        raise Http404("No such client.")
+    resolve(request_user, client, PROFILE).enforce()
     record_read(request_user, client, PROFILE, "profile card")
     return client
 
 
 def clients_sharing(therapist: User, category: str) -> QuerySet[User]:
     """The clients currently sharing ``category`` with ``therapist``."""
-    from lacrima.web.accounts.models import User
-
     _check_category(category)
-    return User.objects.filter(
-        role=Role.CLIENT,
-        therapist_links__therapist=therapist,
-        therapist_links__active=True,
-        therapist_links__consents__category=category,
-        therapist_links__consents__granted=True,
-    ).distinct()
+    return TherapistLink.objects.clients_sharing(therapist, category)
+
+
+def shares_of_therapist(therapist: User) -> dict[int, set[str]]:
+    """``{client_id: categories}`` that each linked client shares with ``therapist`` now."""
+    return Consent.objects.shares_of_therapist(therapist)
+
+
+def therapists_shared_with(client: User, category: str) -> set[int]:
+    """The ids of the therapists ``client`` shares ``category`` with now."""
+    _check_category(category)
+    return Consent.objects.therapist_ids(client, category)
+
+
+def shares_with_anyone(client: User, category: str) -> bool:
+    """True when ``client`` shares ``category`` with at least one linked therapist."""
+    return bool(therapists_shared_with(client, category))
+
+
+def links_of_client(client: User) -> list[TherapistLink]:
+    """The client's active therapist links, with consents loaded."""
+    return list(TherapistLink.objects.of_client(client))
+
+
+def links_of_therapist(therapist: User) -> list[TherapistLink]:
+    """The therapist's active client links, with consents loaded."""
+    return list(TherapistLink.objects.of_therapist(therapist))
+
+
+def active_link(client: User, therapist: User) -> TherapistLink | None:
+    """The active link between these two, if any."""
+    return TherapistLink.objects.between(client, therapist).first()
+
+
+def active_link_by_username(client: User, therapist_username: str) -> TherapistLink | None:
+    """The client's active link to the therapist with this user name, if any."""
+    links = TherapistLink.objects.active().filter(
+        client=client, therapist__username=therapist_username
+    )
+    return links.select_related("therapist").first()
 
 
 # ------------------------------------------------------------------------ declarations
@@ -306,16 +447,22 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return _declare(AccessRule("role", roles=tuple(roles)), check)
 
 
-def client_data(category: str, therapist_writes: bool = False) -> Callable[[F], F]:
+def client_data(
+    category: str, therapist_writes: bool = False, edit_form: bool = False
+) -> Callable[[F], F]:
     """Shows or changes a client's data in ``category``.
 
     The view must pick its subject through :func:`subject_for_read` (or ``check_read``
     on an object's owner), which enforces consent and audits the read.
     ``therapist_writes=True`` declares that linked therapists with consent may also
-    change it (the access-matrix test then expects that).
+    change it (the access-matrix test then expects that). ``edit_form=True`` declares
+    that a GET shows a form to change the data: it is checked as a write and audited
+    only when the change is made (the access-matrix test checks the GET writes no row).
     """
     _check_category(category)
-    rule = AccessRule("client_data", category=category, therapist_writes=therapist_writes)
+    rule = AccessRule(
+        "client_data", category=category, therapist_writes=therapist_writes, edit_form=edit_form
+    )
     return _declare(rule, _login_check)
 
 

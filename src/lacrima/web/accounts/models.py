@@ -63,6 +63,76 @@ class ClientProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+class TherapistLinkQuerySet(models.QuerySet["TherapistLink"]):
+    """Links between clients and therapists; :meth:`active` is the only "is linked" rule."""
+
+    def active(self) -> TherapistLinkQuerySet:
+        """Links in force (not ended by either side)."""
+        return self.filter(active=True)
+
+    def between(self, client: User, therapist: User) -> TherapistLinkQuerySet:
+        """The active link of this client with this therapist (zero or one row)."""
+        return self.active().filter(client=client, therapist=therapist)
+
+    def of_client(self, client: User) -> TherapistLinkQuerySet:
+        """The client's active links, therapists and consents loaded, oldest first."""
+        return (
+            self.active()
+            .filter(client=client)
+            .select_related("therapist")
+            .prefetch_related("consents")
+            .order_by("pk")
+        )
+
+    def of_therapist(self, therapist: User) -> TherapistLinkQuerySet:
+        """The therapist's active links, clients and consents loaded, oldest first."""
+        return (
+            self.active()
+            .filter(therapist=therapist)
+            .select_related("client")
+            .prefetch_related("consents")
+            .order_by("pk")
+        )
+
+    def clients_sharing(self, therapist: User, category: str) -> models.QuerySet[User]:
+        """The clients sharing ``category`` with ``therapist`` over an active link."""
+        links = Consent.objects.in_force().filter(link__therapist=therapist, category=category)
+        return User.objects.filter(
+            role=Role.CLIENT, pk__in=links.values("link__client_id")
+        ).distinct()
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    """Consent rows; :meth:`in_force` is the only "is shared" rule."""
+
+    def in_force(self) -> ConsentQuerySet:
+        """Granted consents over an active link (an ended link shares nothing)."""
+        return self.filter(granted=True, link__active=True)
+
+    def shared(self, client: User, therapist_id: int | None, category: str) -> bool:
+        """True while ``client`` shares ``category`` with the therapist ``therapist_id``."""
+        if therapist_id is None:
+            return False
+        return (
+            self.in_force()
+            .filter(link__client=client, link__therapist_id=therapist_id, category=category)
+            .exists()
+        )
+
+    def therapist_ids(self, client: User, category: str) -> set[int]:
+        """The therapists ``client`` shares ``category`` with now."""
+        rows = self.in_force().filter(link__client=client, category=category)
+        return set(rows.values_list("link__therapist_id", flat=True))
+
+    def shares_of_therapist(self, therapist: User) -> dict[int, set[str]]:
+        """``{client_id: categories}`` each linked client shares with ``therapist`` now."""
+        found: dict[int, set[str]] = {}
+        rows = self.in_force().filter(link__therapist=therapist)
+        for client_id, category in rows.values_list("link__client_id", "category"):
+            found.setdefault(client_id, set()).add(category)
+        return found
+
+
 class TherapistLink(models.Model):
     """A client working with a therapist. A client may have several."""
 
@@ -71,6 +141,8 @@ class TherapistLink(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TherapistLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -95,6 +167,8 @@ class Consent(models.Model):
     )
     granted = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,38 +1,37 @@
-"""Read-side helpers of the accounts app (views and API share them)."""
+"""Read-side helpers of the accounts app (views and API share them).
+
+Links are looked up through :mod:`lacrima.web.policy`, the one access path.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lacrima.web.accounts.models import CATEGORY_LABELS, ClientProfile, TherapistLink, User
+from lacrima.web import policy
+from lacrima.web.accounts.models import CATEGORY_LABELS, ClientProfile, User
+
+if TYPE_CHECKING:
+    from lacrima.web.accounts.models import TherapistLink
 
 
 def links_of_client(client: User) -> list[TherapistLink]:
     """The client's active therapist links, with consents loaded."""
-    qs = TherapistLink.objects.filter(client=client, active=True)
-    return list(qs.select_related("therapist").prefetch_related("consents").order_by("pk"))
+    return policy.links_of_client(client)
 
 
 def links_of_therapist(therapist: User) -> list[TherapistLink]:
     """The therapist's active client links, with consents loaded."""
-    qs = TherapistLink.objects.filter(therapist=therapist, active=True)
-    return list(qs.select_related("client").prefetch_related("consents").order_by("pk"))
+    return policy.links_of_therapist(therapist)
 
 
 def active_link_of_client(client: User, therapist_username: str) -> TherapistLink | None:
     """The client's active link to the therapist with this user name, if any."""
-    return (
-        TherapistLink.objects.filter(
-            client=client, therapist__username=therapist_username, active=True
-        )
-        .select_related("therapist")
-        .first()
-    )
+    return policy.active_link_by_username(client, therapist_username)
 
 
 def active_link(client: User, therapist: User) -> TherapistLink | None:
     """The active link between these two, if any."""
-    return TherapistLink.objects.filter(client=client, therapist=therapist, active=True).first()
+    return policy.active_link(client, therapist)
 
 
 def profile_card(client: User, viewer: User) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Writing to and erasing from the audit log.
 
 Views never write :class:`~lacrima.web.audit.models.AuditEntry` rows themselves: reads
-are recorded by :mod:`lacrima.web.policy`, account events by the account services.
+and changes are recorded through :mod:`lacrima.web.policy` (``check_read``,
+``record_change``), account events by the account services.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from lacrima.web.audit.models import AuditEntry
 if TYPE_CHECKING:
     from lacrima.web.accounts.models import User
 
-__all__ = ["entries_about", "erase_subject", "record_event", "record_read"]
+__all__ = ["entries_about", "erase_subject", "record_event", "record_read", "record_write"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,24 @@ def record_read(viewer: User, client: User, category: str, what: str = "") -> Au
         return None
     return AuditEntry.objects.create(
         action=AuditEntry.Action.READ,
+        actor=viewer,
+        actor_name=viewer.display_name,
+        subject=client,
+        category=category,
+        what=what[:200],
+    )
+
+
+def record_write(viewer: User, client: User, category: str, what: str) -> AuditEntry | None:
+    """Record that ``viewer`` changed ``client``'s data in ``category`` (after the change).
+
+    A client changing their own data is not recorded. Call it once per change that was
+    stored, never for a form that was only opened or a submission that was refused.
+    """
+    if viewer.pk == client.pk:
+        return None
+    return AuditEntry.objects.create(
+        action=AuditEntry.Action.WRITE,
         actor=viewer,
         actor_name=viewer.display_name,
         subject=client,
@@ -54,8 +73,9 @@ def record_event(
 
 
 def entries_about(client: User, limit: int | None = None) -> list[AuditEntry]:
-    """The reads of ``client``'s data by others, newest first (at most ``limit``)."""
-    qs = AuditEntry.objects.filter(subject=client, action=AuditEntry.Action.READ)
+    """The reads and changes of ``client``'s data by others, newest first (``limit``)."""
+    actions = (AuditEntry.Action.READ, AuditEntry.Action.WRITE)
+    qs = AuditEntry.objects.filter(subject=client, action__in=actions)
     return list(qs if limit is None else qs[:limit])
 
 

@@ -26,10 +26,11 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One read of a client's data by someone else, or one account event."""
+    """One read or change of a client's data by someone else, or one account event."""
 
     class Action(models.TextChoices):
         READ = "read", "Viewed"
+        WRITE = "write", "Changed"
         EVENT = "event", "Event"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)

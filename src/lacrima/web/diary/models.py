@@ -285,3 +285,18 @@ class Flag(models.Model):
     class Meta:
         ordering = [F("acknowledged_at").asc(nulls_first=True), "-created_at"]
         indexes = [models.Index(fields=["client", "acknowledged_at"])]
+
+    @staticmethod
+    def category_of(kind: str) -> str:
+        """The consent category that covers a flag of this kind.
+
+        Screening results and risk language are ``screening``; prompts drawn from diary
+        patterns are ``diary``. Unknown kinds count as ``screening``, the stricter
+        choice (a client who shares only the diary never sees them reach a therapist).
+        """
+        return "diary" if kind.startswith(("pattern", "diary")) else "screening"
+
+    @property
+    def category(self) -> str:
+        """The consent category a therapist needs to see this flag (:meth:`category_of`)."""
+        return self.category_of(self.kind)

@@ -21,13 +21,25 @@ _SECTIONS = (
 )
 
 
+def _may_open(viewer: Any, client: Any, category: str, own: bool) -> bool:
+    if category == "public":
+        return True
+    if category == "own":
+        return own
+    return policy.resolve(viewer, client, category).allowed
+
+
 def subject_context(request: HttpRequest, client: Any) -> dict[str, Any]:
-    """``client``, ``own`` and ``subnav`` (links keep ``?client=`` for a therapist)."""
+    """``client``, ``own`` and ``subnav`` (links keep ``?client=`` for a therapist).
+
+    The sub-navigation offers only the sections the viewer may open: a therapist sees
+    the categories this client shares with them, and no client-only pages.
+    """
     own = client.pk == request.user.pk
     query = "" if own else "?" + urlencode({"client": client.username})
     links = []
     for name, label, category in _SECTIONS:
-        if category == "own" and not own:
+        if not _may_open(request.user, client, category, own):
             continue
         url = reverse(name)
         suffix = "" if category in ("own", "public") else query
@@ -49,12 +61,14 @@ def form_args(request: HttpRequest, files: bool = False) -> tuple[Any, ...]:
 
 
 def check_access(viewer: Any, client: Any, category: str, what: str, write: bool = False) -> None:
-    """Allow reading (audited when the viewer is not the client) and, if asked, changing.
+    """Allow reading (audited when the viewer is not the client) or, if asked, changing.
 
-    Raises PermissionDenied / Http404 as :mod:`lacrima.web.policy` decides. A therapist
-    who may read but not change the data gets 403 for a change, after the attempt has
-    been recorded in the client's access log like any other read.
+    Raises PermissionDenied / Http404 as :mod:`lacrima.web.policy` decides. A change is
+    checked as a write only and audits nothing (opening an edit form is not a read to
+    record; a refused change leaves no row); changes by others are audited by
+    :func:`lacrima.web.policy.record_change` once stored.
     """
-    policy.check_read(viewer, client, category, what)
     if write:
         policy.check_write(viewer, client, category)
+    else:
+        policy.check_read(viewer, client, category, what)

@@ -145,11 +145,7 @@ def api_support(*texts: str) -> dict[str, Any]:
 
 def shares(client: User, category: str) -> bool:
     """True when the client shares ``category`` with at least one linked therapist."""
-    from lacrima.web.accounts.models import Consent
-
-    return Consent.objects.filter(
-        link__client=client, link__active=True, category=category, granted=True
-    ).exists()
+    return policy.shares_with_anyone(client, category)
 
 
 def shares_screening(client: User) -> bool:

@@ -69,8 +69,13 @@ def _reader(request: HttpRequest, username: str, what: str) -> Any:
     return policy.subject_for_read(request.user, username, CATEGORY, what)
 
 
-def _writer(request: HttpRequest, username: str, what: str) -> Any:
-    return policy.subject_for_write(request.user, username, CATEGORY, True, what)
+def _writer(request: HttpRequest, username: str) -> Any:
+    return policy.subject_for_write(request.user, username, CATEGORY, True)
+
+
+def _changed(request: HttpRequest, client: Any, what: str) -> None:
+    """Audit a change once it is stored (a refused or invalid request writes no row)."""
+    policy.record_change(request.user, client, CATEGORY, what)
 
 
 def _own_item(client: Any, item_id: int) -> str:
@@ -91,8 +96,9 @@ def get_program(request: HttpRequest, username: str) -> dict[str, Any]:
 @policy.client_data(CATEGORY, therapist_writes=True)
 def add_item(request: HttpRequest, username: str, payload: ItemIn) -> Status[dict[str, Any]]:
     """Add a scene (client or therapist with consent)."""
-    client = _writer(request, username, "added a step")
+    client = _writer(request, username)
     program = services.add_item(client, payload.text, payload.suds, payload.position)
+    _changed(request, client, "added a step (API)")
     return Status(201, {**_program_out(client, program), **safety.api_support(payload.text)})
 
 
@@ -102,11 +108,12 @@ def edit_item(
     request: HttpRequest, username: str, item_id: int, payload: ItemPatch
 ) -> dict[str, Any]:
     """Change a scene's words and/or rating (new words: the step starts afresh)."""
-    client = _writer(request, username, "changed a step")
+    client = _writer(request, username)
     item = services.load(client).program.hierarchy.get(_own_item(client, item_id))
     text = item.text if payload.text is None else payload.text
     suds = item.suds if payload.suds is None else payload.suds
     out = _program_out(client, services.edit_item(client, item.id, text, suds))
+    _changed(request, client, "changed a step (API)")
     return {**out, **safety.api_support(payload.text or "")}
 
 
@@ -114,27 +121,33 @@ def edit_item(
 @policy.client_data(CATEGORY, therapist_writes=True)
 def delete_item(request: HttpRequest, username: str, item_id: int) -> dict[str, Any]:
     """Remove a scene; its logged trials stay."""
-    client = _writer(request, username, "removed a step")
-    return _program_out(client, services.delete_item(client, _own_item(client, item_id)))
+    client = _writer(request, username)
+    program = services.delete_item(client, _own_item(client, item_id))
+    _changed(request, client, "removed a step (API)")
+    return _program_out(client, program)
 
 
 @router.put("/clients/{username}/order", response=ProgramOut)
 @policy.client_data(CATEGORY, therapist_writes=True)
 def set_order(request: HttpRequest, username: str, payload: OrderIn) -> dict[str, Any]:
     """Reorder the scenes: every id exactly once, easiest first."""
-    client = _writer(request, username, "reordered steps")
-    return _program_out(client, services.set_order(client, payload.order))
+    client = _writer(request, username)
+    program = services.set_order(client, payload.order)
+    _changed(request, client, "reordered steps (API)")
+    return _program_out(client, program)
 
 
 @router.put("/clients/{username}/rules", response=ProgramOut)
 @policy.client_data(CATEGORY, therapist_writes=True)
 def set_rules(request: HttpRequest, username: str, payload: RulesSchema) -> dict[str, Any]:
     """Adjust the trial rules (a linked therapist with ``program`` consent only)."""
-    client = _writer(request, username, "changed program rules")
+    client = _writer(request, username)
     if request.user.pk == client.pk:
         raise PermissionDenied("Your therapist adjusts these rules with you.")
     rules = Rules(**payload.dict())
-    return _program_out(client, services.set_rules(client, rules, by=request.user))
+    program = services.set_rules(client, rules, by=request.user)
+    _changed(request, client, "changed program rules (API)")
+    return _program_out(client, program)
 
 
 def _trial_out(row: Trial) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Pages of the program: overview, hierarchy editing, rules and progress.
 
 Every view declares its access rule with :mod:`lacrima.web.policy` and picks its
-subject through ``subject_for_read`` / ``subject_for_write`` (therapist reads and
-changes are audited). Client and linked therapist with ``program`` consent may edit the
-hierarchy; only the therapist may change the rules. Practice and relaxation pages are
-in :mod:`lacrima.web.program.views_practice`.
+subject through ``subject_for_read`` / ``subject_for_write``. A therapist's read is
+audited when the page is shown, a change once it is stored (``_changed``); opening a
+form to change something is not audited. Client and linked therapist with ``program``
+consent may edit the hierarchy; only the therapist may change the rules. Practice and
+relaxation pages are in :mod:`lacrima.web.program.views_practice`.
 """
 
 from __future__ import annotations
@@ -30,10 +31,17 @@ def _reader(request: HttpRequest, username: str | None, what: str) -> Any:
     return policy.subject_for_read(request.user, username, CATEGORY, what)
 
 
-def _writer(request: HttpRequest, username: str | None, what: str) -> Any:
-    return policy.subject_for_write(
-        request.user, username, CATEGORY, therapist_writes=True, what=what
-    )
+def _writer(request: HttpRequest, username: str | None) -> Any:
+    return policy.subject_for_write(request.user, username, CATEGORY, therapist_writes=True)
+
+
+def _changed(request: HttpRequest, client: Any, what: str) -> None:
+    policy.record_change(request.user, client, CATEGORY, what)
+
+
+def _shown(request: HttpRequest, client: Any, what: str) -> None:
+    """Audit the read of a page shown again after a refused or invalid change."""
+    policy.check_read(request.user, client, CATEGORY, what)
 
 
 def _page(
@@ -50,7 +58,7 @@ def _page(
 @policy.client_data(CATEGORY)
 def index(request: HttpRequest) -> HttpResponse:
     """A client's own program; for a therapist, the clients who share theirs."""
-    if request.user.role == "therapist":
+    if request.user.is_therapist:
         clients = policy.clients_sharing(request.user, CATEGORY).order_by("username")
         return render(request, "program/clients.html", {"clients": clients})
     return _overview(request, _reader(request, None, "program overview"))
@@ -83,7 +91,7 @@ def hierarchy(request: HttpRequest, username: str) -> HttpResponse:
     form = AddItemForm()
     status = 200
     if request.method == "POST":
-        client = _writer(request, username, "added a step")
+        client = _writer(request, username)
         form = AddItemForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -92,10 +100,12 @@ def hierarchy(request: HttpRequest, username: str) -> HttpResponse:
             except ProgramError as exc:
                 form.add_error(None, str(exc))
             else:
+                _changed(request, client, "added a step")
                 messages.success(request, "Step added.")
                 url = reverse("program:hierarchy", kwargs={"username": client.username})
                 return redirect(safety.support_url(url, data["text"]))
         safety.mark_posted(request, "text")
+        _shown(request, client, "hierarchy")
         status = 400
     else:
         client = _reader(request, username, "hierarchy")
@@ -130,11 +140,11 @@ def _item_or_404(client: Any, item_id: int) -> Any:
     return program.hierarchy.get(str(item_id))
 
 
-@policy.client_data(CATEGORY, therapist_writes=True)
+@policy.client_data(CATEGORY, therapist_writes=True, edit_form=True)
 def item_edit(request: HttpRequest, username: str, item_id: int) -> HttpResponse:
     """Change a scene's words or rating."""
     if request.method == "POST":
-        client = _writer(request, username, "changed a step")
+        client = _writer(request, username)
         item = _item_or_404(client, item_id)
         form = ItemForm(request.POST)
         if form.is_valid():
@@ -145,27 +155,29 @@ def item_edit(request: HttpRequest, username: str, item_id: int) -> HttpResponse
             except ProgramError as exc:
                 form.add_error(None, str(exc))
             else:
+                _changed(request, client, "changed a step")
                 messages.success(request, "Step saved.")
                 url = reverse("program:hierarchy", kwargs={"username": client.username})
                 return redirect(safety.support_url(url, form.cleaned_data["text"]))
         safety.mark_posted(request, "text")
         return _page(request, "item_edit.html", client, status=400, form=form, item=item)
-    client = _reader(request, username, "a step")
+    client = _writer(request, username)
     item = _item_or_404(client, item_id)
     form = ItemForm(initial={"text": item.text, "suds": item.suds})
     return _page(request, "item_edit.html", client, form=form, item=item)
 
 
-@policy.client_data(CATEGORY, therapist_writes=True)
+@policy.client_data(CATEGORY, therapist_writes=True, edit_form=True)
 def item_delete(request: HttpRequest, username: str, item_id: int) -> HttpResponse:
     """Ask, then remove a scene (its logged trials are kept)."""
     if request.method == "POST":
-        client = _writer(request, username, "removed a step")
+        client = _writer(request, username)
         item = _item_or_404(client, item_id)
         services.delete_item(client, item.id)
+        _changed(request, client, "removed a step")
         messages.success(request, "Step removed.")
         return redirect("program:hierarchy", username=client.username)
-    client = _reader(request, username, "a step")
+    client = _writer(request, username)
     return _page(request, "item_delete.html", client, item=_item_or_404(client, item_id))
 
 
@@ -175,7 +187,7 @@ def reorder(request: HttpRequest, username: str) -> HttpResponse:
     if request.method != "POST":
         client = _reader(request, username, "hierarchy")
         return redirect("program:hierarchy", username=client.username)
-    client = _writer(request, username, "reordered steps")
+    client = _writer(request, username)
     items = services.load(client).program.hierarchy.items
     form = ReorderForm(items, request.POST)
     if form.is_valid():
@@ -184,8 +196,10 @@ def reorder(request: HttpRequest, username: str) -> HttpResponse:
         except ProgramError as exc:
             form.add_error(None, str(exc))
         else:
+            _changed(request, client, "reordered steps")
             messages.success(request, "New order saved.")
             return redirect("program:hierarchy", username=client.username)
+    _shown(request, client, "hierarchy")
     return _hierarchy_page(request, client, reorder_form=form, status=400)
 
 
@@ -195,12 +209,13 @@ def template(request: HttpRequest, username: str) -> HttpResponse:
     if request.method != "POST":
         client = _reader(request, username, "hierarchy")
         return redirect("program:hierarchy", username=client.username)
-    client = _writer(request, username, "started from the template")
+    client = _writer(request, username)
     try:
         services.use_template(client)
     except ProgramError as exc:
         messages.info(request, str(exc))
     else:
+        _changed(request, client, "started from the template")
         messages.success(
             request, "The starting list is in place. Rate each step in your own terms."
         )
@@ -213,14 +228,16 @@ def rules(request: HttpRequest, username: str) -> HttpResponse:
     form: RulesForm | None = None
     status = 200
     if request.method == "POST":
-        client = _writer(request, username, "changed program rules")
+        client = _writer(request, username)
         if request.user.pk == client.pk:
             raise PermissionDenied("Your therapist adjusts these rules with you.")
         form = RulesForm(request.POST)
         if form.is_valid():
             services.set_rules(client, form.rules, by=request.user)
+            _changed(request, client, "changed program rules")
             messages.success(request, "Rules saved.")
             return redirect("program:rules", username=client.username)
+        _shown(request, client, "program rules")
         status = 400
     else:
         client = _reader(request, username, "program rules")

@@ -18,7 +18,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from lacrima.sp.summary import clock
 from lacrima.web import policy
-from lacrima.web.accounts.models import Consent
 from lacrima.web.records.models import SessionMarker, SessionRecord, Upload
 from lacrima.web.records.report import for_client
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "back_to",
+    "changed",
     "client_sessions",
     "client_view",
     "clock",
@@ -35,6 +35,7 @@ __all__ = [
     "readable_upload",
     "require_therapist",
     "shares_sessions",
+    "viewed",
     "writable_session",
     "writable_upload",
 ]
@@ -53,34 +54,52 @@ def _own_record(user: User, record: SessionRecord) -> None:
         raise Http404("No such session.")
 
 
-def readable_session(user: User, pk: int, what: str) -> SessionRecord:
-    """The record, if ``user`` may read it (its client, or the therapist who wrote it)."""
+def readable_session(user: User, pk: int, what: str, audit: bool = True) -> SessionRecord:
+    """The record, if ``user`` may read it (its client, or the therapist who wrote it).
+
+    The read is audited once (``what``) unless ``audit=False`` (a status poll).
+    """
     record = get_object_or_404(SessionRecord.objects.select_related("client", "therapist"), pk=pk)
-    policy.check_read(user, record.client, SESSIONS, what=what)
+    policy.resolve(user, record.client, SESSIONS).enforce()
     _own_record(user, record)
+    if audit:
+        policy.check_read(user, record.client, SESSIONS, what=what)
     return record
 
 
-def writable_session(user: User, pk: int, what: str) -> SessionRecord:
-    """The record, if ``user`` is the therapist who wrote it and still may change it."""
+def writable_session(user: User, pk: int) -> SessionRecord:
+    """The record, if ``user`` is the therapist who wrote it and still may change it.
+
+    Nothing is audited here: call :func:`changed` once the change is stored.
+    """
     record = get_object_or_404(SessionRecord.objects.select_related("client", "therapist"), pk=pk)
-    policy.check_write(user, record.client, SESSIONS, therapist_writes=True, what=what)
+    policy.check_write(user, record.client, SESSIONS, therapist_writes=True)
     require_therapist(user)
     _own_record(user, record)
     return record
 
 
-def readable_upload(user: User, pk: int, what: str) -> Upload:
-    """The upload, if ``user`` may read its session."""
+def changed(user: User, record: SessionRecord, what: str) -> None:
+    """Audit one change to ``record`` that has just been stored."""
+    policy.record_change(user, record.client, SESSIONS, what)
+
+
+def viewed(user: User, record: SessionRecord, what: str) -> None:
+    """Audit a read of ``record`` shown after a refused or invalid change (once)."""
+    policy.check_read(user, record.client, SESSIONS, what=what)
+
+
+def readable_upload(user: User, pk: int, what: str, audit: bool = True) -> Upload:
+    """The upload, if ``user`` may read its session (audited unless ``audit=False``)."""
     upload = get_object_or_404(Upload, pk=pk)
-    upload.session = readable_session(user, upload.session_id, what)
+    upload.session = readable_session(user, upload.session_id, what, audit=audit)
     return upload
 
 
-def writable_upload(user: User, pk: int, what: str) -> Upload:
-    """The upload, if ``user`` may change its session."""
+def writable_upload(user: User, pk: int) -> Upload:
+    """The upload, if ``user`` may change its session (see :func:`writable_session`)."""
     upload = get_object_or_404(Upload, pk=pk)
-    upload.session = writable_session(user, upload.session_id, what)
+    upload.session = writable_session(user, upload.session_id)
     return upload
 
 
@@ -106,11 +125,7 @@ def client_view(record: SessionRecord) -> dict[str, Any]:
 
 def client_sessions(client: User) -> list[dict[str, Any]]:
     """The client's past sessions with the therapists they share ``sessions`` with."""
-    therapists = set(
-        Consent.objects.filter(
-            link__client=client, link__active=True, category=SESSIONS, granted=True
-        ).values_list("link__therapist_id", flat=True)
-    )
+    therapists = policy.therapists_shared_with(client, SESSIONS)
     records = (
         SessionRecord.objects.filter(client=client, therapist_id__in=therapists)
         .select_related("therapist")

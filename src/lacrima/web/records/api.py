@@ -125,11 +125,10 @@ def list_sessions(request: HttpRequest, client: str | None = None) -> list[dict[
 @policy.client_data(SESSIONS, therapist_writes=True)
 def create_session(request: HttpRequest, username: str, payload: SessionIn) -> Status:
     """A therapist records a session with a client who shares ``sessions``."""
-    subject = policy.subject_for_write(
-        request.user, username, SESSIONS, therapist_writes=True, what="new session record (API)"
-    )
+    subject = policy.subject_for_write(request.user, username, SESSIONS, therapist_writes=True)
     access.require_therapist(request.user)
     record = SessionRecord.objects.create(client=subject, therapist=request.user, **payload.dict())
+    access.changed(request.user, record, "new session record (API)")
     return Status(201, _session(record))
 
 
@@ -177,10 +176,11 @@ def get_recording(request: HttpRequest, recording_id: int) -> dict[str, Any]:
 @policy.client_data(SESSIONS, therapist_writes=True)
 def add_marker(request: HttpRequest, recording_id: int, payload: MarkerIn) -> Status:
     """Add a marker to one recording (re-run the analysis to use it)."""
-    upload = access.writable_upload(request.user, recording_id, what="added a marker (API)")
+    upload = access.writable_upload(request.user, recording_id)
     m = services.add_marker(
         upload.session, upload, payload.time_s, payload.label, payload.note, request.user
     )
+    access.changed(request.user, upload.session, "added a marker (API)")
     return Status(201, _marker(m))
 
 
@@ -192,8 +192,9 @@ def add_marker(request: HttpRequest, recording_id: int, payload: MarkerIn) -> St
 @policy.client_data(SESSIONS, therapist_writes=True)
 def rerun(request: HttpRequest, recording_id: int) -> Status:
     """Queue the analysis again with the markers as they are now."""
-    upload = access.writable_upload(request.user, recording_id, what="re-ran an analysis (API)")
+    upload = access.writable_upload(request.user, recording_id)
     services.rerun(upload)
+    access.changed(request.user, upload.session, "re-ran an analysis (API)")
     upload.refresh_from_db()
     return Status(202, _recording(upload))
 

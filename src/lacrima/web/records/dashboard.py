@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lacrima.web import policy
-from lacrima.web.accounts.models import CATEGORY_LABELS, Consent, TherapistLink
+from lacrima.web.accounts.models import CATEGORY_LABELS
 from lacrima.web.audit.models import AuditEntry
 from lacrima.web.diary.models import Episode, Flag
 from lacrima.web.program.models import ClientProgram, HierarchyItem, Trial
@@ -47,20 +47,13 @@ PER_PAGE = 50
 RECENT_DAYS = 30
 AUDIT_WINDOW = timedelta(minutes=10)
 AUDIT_WHAT = "client list"
-_FLAG_CATEGORIES = {"phq9_item9": "screening"}
 #: The categories whose data the list shows (the others are only named).
 SHOWN_CATEGORIES = frozenset({"diary", "program", "screening", "sessions"})
 
 
 def flag_category(kind: str) -> str:
-    """The consent category that covers a flag of this kind.
-
-    Screening results and risk language are ``screening``; prompts drawn from diary
-    patterns are ``diary``. Unknown kinds count as ``screening``, the stricter choice.
-    """
-    if kind in _FLAG_CATEGORIES:
-        return _FLAG_CATEGORIES[kind]
-    return "diary" if kind.startswith(("pattern", "diary")) else "screening"
+    """The consent category that covers a flag of this kind (:meth:`Flag.category_of`)."""
+    return Flag.category_of(kind)
 
 
 def acknowledge_flag(viewer: User, flag_id: int, what: str) -> tuple[Flag, bool]:
@@ -71,15 +64,14 @@ def acknowledge_flag(viewer: User, flag_id: int, what: str) -> tuple[Flag, bool]
     ``PermissionDenied`` for anyone but a therapist.
     """
     flag = get_object_or_404(Flag.objects.select_related("client"), pk=flag_id)
-    policy.check_write(
-        viewer, flag.client, flag_category(flag.kind), therapist_writes=True, what=what
-    )
+    policy.check_write(viewer, flag.client, flag.category, therapist_writes=True)
     if not viewer.is_therapist:
         raise PermissionDenied("Flags are acknowledged by a therapist.")
     if flag.acknowledged_at is not None:
         return flag, False
     flag.acknowledged_at, flag.acknowledged_by = timezone.now(), viewer
     flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    policy.record_change(viewer, flag.client, flag.category, what)
     return flag, True
 
 
@@ -164,23 +156,15 @@ def _latest(*values: datetime | None) -> datetime | None:
 
 
 def _load_rows(therapist: User) -> dict[int, ClientRow]:
-    links = (
-        TherapistLink.objects.filter(therapist=therapist, active=True)
-        .select_related("client")
-        .only("client__id", "client__username", "client__first_name", "client__last_name")
-    )
     rows = {
         link.client.pk: ClientRow(
             link.client.pk, link.client.username, link.client.display_name, set()
         )
-        for link in links
+        for link in policy.links_of_therapist(therapist)
     }
-    consents = Consent.objects.filter(
-        link__therapist=therapist, link__active=True, granted=True
-    ).values_list("link__client_id", "category")
-    for client_id, category in consents:
+    for client_id, categories in policy.shares_of_therapist(therapist).items():
         if client_id in rows:
-            rows[client_id].shared.add(category)
+            rows[client_id].shared.update(categories)
     return rows
 
 
@@ -206,7 +190,7 @@ def _sort_keys(therapist: User, rows: dict[int, ClientRow], now: datetime) -> No
         )
         for item in flags:
             row = rows[item["client_id"]]
-            if flag_category(item["kind"]) in row.shared:
+            if Flag.category_of(item["kind"]) in row.shared:
                 row.open_flags = (row.open_flags or 0) + item["n"]
     if diary_ids := _ids(shares, "diary"):
         episodes = Episode.objects.filter(client=OuterRef("pk")).order_by("-started_at")

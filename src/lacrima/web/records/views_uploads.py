@@ -64,7 +64,7 @@ def _receive(request: HttpRequest) -> tuple[UploadForm, str]:
 
 @csrf_protect
 def _upload_new(request: HttpRequest, pk: int) -> HttpResponse:
-    record = access.writable_session(request.user, pk, what="uploaded a recording")
+    record = access.writable_session(request.user, pk)
     form, error = _receive(request)
     if not error:
         try:
@@ -77,10 +77,12 @@ def _upload_new(request: HttpRequest, pk: int) -> HttpResponse:
         except LacrimaError as exc:
             error = str(exc)
         else:
+            access.changed(request.user, record, "uploaded a recording")
             if len(uploads) == 1:
                 return redirect("records:upload", pk=uploads[0].pk)
             messages.success(request, f"{len(uploads)} recordings uploaded.")
             return redirect("records:session", pk=record.pk)
+    access.viewed(request.user, record, "session record")
     return render(request, "records/session.html", session_context(record, form, error))
 
 
@@ -122,7 +124,7 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @policy.client_data(SESSIONS)
 def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment the upload page polls; a finished analysis reloads the page."""
-    upload = access.readable_upload(request.user, pk, what="analysis progress")
+    upload = access.readable_upload(request.user, pk, what="", audit=False)
     response = render(request, "records/_status.html", {"upload": upload, "poll": True})
     if upload.is_final and request.htmx:
         response["HX-Refresh"] = "true"
@@ -131,7 +133,7 @@ def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _upload_replace(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = access.writable_upload(request.user, pk, what="replaced a recording")
+    upload = access.writable_upload(request.user, pk)
     form, error = _receive(request)
     if not error:
         try:
@@ -144,7 +146,9 @@ def _upload_replace(request: HttpRequest, pk: int) -> HttpResponse:
         except LacrimaError as exc:
             error = str(exc)
         else:
+            access.changed(request.user, upload.session, "replaced a recording")
             return redirect("records:upload", pk=upload.pk)
+    access.viewed(request.user, upload.session, "session recording report")
     context = _report_context(request, upload)
     context.update(replace_form=form, replace_error=error)
     return render(request, "records/upload.html", context)
@@ -166,11 +170,13 @@ def upload_replace(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     """Analyse the recording again, with the markers as they are now."""
-    upload = access.writable_upload(request.user, pk, what="re-ran an analysis")
+    upload = access.writable_upload(request.user, pk)
     try:
         services.rerun(upload)
     except LacrimaError as exc:
         messages.error(request, str(exc))
+    else:
+        access.changed(request.user, upload.session, "re-ran an analysis")
     return redirect("records:upload", pk=upload.pk)
 
 
@@ -178,19 +184,21 @@ def upload_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload_file_markers(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose whether the analysis uses the markers written in the file itself."""
-    upload = access.writable_upload(request.user, pk, what="changed the file's markers")
+    upload = access.writable_upload(request.user, pk)
     services.use_file_markers(upload, request.POST.get("use") == "1")
+    access.changed(request.user, upload.session, "changed the file's markers")
     messages.success(request, "Saved. Re-run the analysis to apply it.")
     return redirect("records:upload", pk=upload.pk)
 
 
-@policy.client_data(SESSIONS, therapist_writes=True)
+@policy.client_data(SESSIONS, therapist_writes=True, edit_form=True)
 def upload_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a recording with its report and files (asks first)."""
-    upload = access.writable_upload(request.user, pk, what="removed a recording")
+    upload = access.writable_upload(request.user, pk)
     if request.method == "POST":
         session_pk = upload.session_id
         services.delete_upload(upload)
+        access.changed(request.user, upload.session, "removed a recording")
         messages.success(request, "Recording removed.")
         return redirect("records:session", pk=session_pk)
     return render(request, "records/confirm_delete.html", {"upload": upload})

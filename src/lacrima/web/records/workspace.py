@@ -20,7 +20,6 @@ from lacrima.web.diary.models import Episode, Flag
 from lacrima.web.diary.services import patterns_for
 from lacrima.web.program import services as program_services
 from lacrima.web.program.models import Trial
-from lacrima.web.records.dashboard import flag_category
 from lacrima.web.records.models import SessionRecord
 
 if TYPE_CHECKING:
@@ -113,7 +112,7 @@ def _flags(client: User, readable: set[str]) -> list[FlagView]:
             acknowledged_by=f.acknowledged_by.display_name if f.acknowledged_by else "",
         )
         for f in rows
-        if flag_category(f.kind) in readable
+        if f.category in readable
     ]
     return sorted(found, key=lambda f: (not f.is_open, -f.created_at.timestamp()))
 
