@@ -79,6 +79,9 @@ def test_the_e4_session_tells_the_client_the_real_reason(demo: Any, client_of: A
     assert "real wrist recording" in e4.notes and "often disturbed" in e4.notes
     mine = client_of(demo["client"]).get(reverse("records:session", kwargs={"pk": e4.pk}))
     assert mine.status_code == 200 and "no heartbeat signal was recorded" not in mine.text
+    assert "stirred up" in mine.text  # the client's text is on the page
+    if data["session"]["n_undetermined"]:
+        assert "pulse signal was too disturbed" in mine.text
 
 
 def test_loading_twice_adds_nothing(demo: Any) -> None:
