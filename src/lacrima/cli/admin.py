@@ -28,6 +28,7 @@ __all__ = [
     "rotate_key",
     "serve",
     "token",
+    "two_factor_off",
 ]
 
 logger = logging.getLogger(__name__)
@@ -209,6 +210,33 @@ def token(
     secret = issue_token(_user(username), name=name, days=days)
     typer.echo(secret)
     typer.echo(f"Store it now: it cannot be shown again. It works for {days} days.", err=True)
+
+
+@app.command("two-factor-off")
+def two_factor_off(
+    username: Annotated[str, typer.Argument(help="Who lost their phone and recovery codes.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove USERNAME's second factor, so they sign in with their password and set it up anew.
+
+    Check who is asking first (in person or by phone): this removes a protection.
+    With LACRIMA_REQUIRE_2FA=true they must set up a new one at their next sign-in.
+
+    Example: lacrima two-factor-off dr_tan
+    """
+    _django()
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lacrima.web.audit.log import record_event
+
+    user = _user(username)
+    if not yes:
+        typer.confirm(f"Remove the second factor of {username!r}?", abort=True)
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
+    record_event(None, f"an administrator removed the second factor of {username}")
+    typer.echo(f"Removed the second factor of {username!r} ({removed} records).")
 
 
 @app.command("demo")
