@@ -174,7 +174,9 @@ class EncryptedJSONField(EncryptedTextField):
         return json.loads(decrypt(value))
 
     def to_python(self, value: Any) -> Any:
-        """Values are Python objects already; nothing to convert."""
+        """JSON text (from a serialiser) becomes its value; stored tokens in raw mode stay."""
+        if isinstance(value, str) and not _RAW.get():
+            return json.loads(value)
         return value
 
     def value_to_string(self, obj: models.Model) -> str:
