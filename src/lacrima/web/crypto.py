@@ -233,9 +233,8 @@ def _seal_stream(chunks: Iterator[bytes], dest: Path) -> None:
             index, pending = 0, next(chunks, b"")
             while True:
                 following = next(chunks, None)
-                final = following is None
-                out.write(aead.encrypt(_nonce(index, final), pending, header))
-                if final:
+                out.write(aead.encrypt(_nonce(index, following is None), pending, header))
+                if following is None:
                     break
                 index, pending = index + 1, following
         os.replace(tmp, dest)
