@@ -1,16 +1,31 @@
-"""Incremental (live) S-P analysis: feed chunks of samples, get updated indices and phases.
+"""Incremental (live) S-P analysis with bounded memory and constant cost per update.
 
-:class:`LiveAnalyzer` keeps every sample it receives. Every ``update_every_s`` seconds of
-new signal it runs the ``physio`` pipelines on the last ``context_s`` seconds only, turns
-the windows that are now complete into features, and appends them to the feature
-history. Once the baseline has been seen, the indices are computed over that history
-against the baseline and the session is segmented again, so cycles and phases are
-always those of everything so far. Index values lag real time by half the longest
-feature window (30 s) plus one step.
+:class:`LiveAnalyzer` carries its state forward instead of re-analysing the session:
 
-The live result is an approximation of the offline one (EDA decomposition and beat
-correction see only the recent context); :meth:`LiveAnalyzer.finish` runs the full
-offline analysis of everything received.
+1. **Signal.** Each channel keeps only its last ``context_s`` seconds plus a margin
+   (:class:`~lacrima.sp.live_state.SampleTail`). Every ``update_every_s`` seconds of new
+   signal, the ``physio`` pipelines (beats/IBI, EDA tonic + SCR, respiration) run over
+   that tail only, and the grid windows that are now complete (their whole window,
+   ``max(hf, scr, hrv, resp) / 2`` s after the centre, has arrived) become features —
+   the functions of :mod:`lacrima.sp.features`, on the offline grid.
+2. **Baseline.** Chosen as offline (:func:`~lacrima.sp.baseline.choose_baseline`) and
+   fixed once its window has passed; the feature windows its references come from (the
+   *baseline block*) are kept for the session, everything else only while needed.
+3. **Indices** (:func:`~lacrima.sp.indices.compute_indices`, unchanged) are computed for
+   the new windows only, over the baseline block plus the last ``level_window_s`` of
+   windows (the reported index is a centred 60-s level mean, so its last 30 s are
+   provisional and are recomputed as later windows arrive).
+4. **Segmentation** (:func:`~lacrima.sp.phases.segment`, unchanged) runs over the index
+   values of the last ``horizon_s`` seconds (30 min: 900 values). A cycle that ended
+   more than ``max_latency_s`` ago can no longer change; it is frozen with its phases and
+   segmentation starts after it.
+
+So memory and the cost of one update do not grow with the session. Index values lag
+real time by half the longest feature window (30 s) plus one step, and the reported
+(level) index by another 30 s. :meth:`LiveAnalyzer.finish` runs the full offline
+analysis when the analyser was told to keep every sample (``keep_samples=True``, the
+default); a server that stores the stream itself passes ``keep_samples=False`` and
+analyses the stored recording. Decision record: ``0013i-incremental-live-analysis``.
 """
 
 from __future__ import annotations
@@ -18,17 +33,18 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from lacrima.errors import AnalysisError, LacrimaError
-from lacrima.sp.baseline import Baseline, choose_baseline
+from lacrima.sp.baseline import MAX_DEFAULT_BASELINE_S, Baseline, choose_baseline
 from lacrima.sp.cycles import Cycle
-from lacrima.sp.features import Feature, FeatureTable, features_from_outputs
-from lacrima.sp.indices import Indices, compute_indices
+from lacrima.sp.features import FeatureTable, features_from_outputs
+from lacrima.sp.indices import Indices, IndexInput, compute_indices
+from lacrima.sp.live_state import FeatureRows, IndexRows, SampleTail
 from lacrima.sp.options import make_options
 from lacrima.sp.phases import Phase, segment
 from lacrima.sp.sources import process_channels
@@ -37,6 +53,15 @@ from lacrima.sp.windows import make_grid
 __all__ = ["LiveAnalyzer", "LiveUpdate"]
 
 log = logging.getLogger(__name__)
+
+_NOISE_HALF_S = 15.0  # half the 30-s noise window of the timing weights (indices.py)
+MIN_CONTEXT_S = 120.0
+"""Shortest signal tail re-processed at an update: the longest feature window (60 s) on
+each side of its centre would need 30 s, beat correction and the EDA tonic fit need a
+minute of warm-up before the first window (decision record 0013i)."""
+DEFAULT_HORIZON_S = 1800.0
+"""Index values segmentation runs over: longer than any S-P cycle (S-phase minutes,
+release within ``max_latency_s`` = 5 min, recovery) with room to spare."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,13 +73,16 @@ class LiveUpdate:
     t_s : numpy.ndarray
         Grid times newly completed by this update, s from the start.
     sympathetic, parasympathetic : numpy.ndarray
-        The indices at ``t_s`` (NaN before the baseline has been seen).
+        The (level) indices at ``t_s`` (NaN before the baseline has been seen); the
+        last ``level_window_s / 2`` s are provisional.
     baseline_ready : bool
         Whether the baseline is complete (indices exist only from then on).
     phases : tuple of Phase
         All phases so far.
     cycles : tuple of Cycle
         All cycles so far (the last one may still change).
+    analysed_to_s : float
+        End of the last complete feature window, s (the live analysis lags the signal).
     """
 
     t_s: np.ndarray
@@ -63,10 +91,16 @@ class LiveUpdate:
     baseline_ready: bool
     phases: tuple[Phase, ...]
     cycles: tuple[Cycle, ...]
+    analysed_to_s: float = 0.0
+
+    @property
+    def phase(self) -> str | None:
+        """Label of the current (last) phase, or None before the baseline is ready."""
+        return self.phases[-1].label if self.phases and self.baseline_ready else None
 
 
 class LiveAnalyzer:
-    """Analyse a session while it is being recorded.
+    """Analyse a session while it is being recorded, in bounded memory.
 
     Parameters
     ----------
@@ -76,9 +110,14 @@ class LiveAnalyzer:
     start_time : datetime, optional
         Wall-clock start (tz-aware), passed on to :meth:`finish`.
     update_every_s : float
-        Seconds of new signal between updates.
+        Seconds of new signal between updates (the grid step, 2 s, by default).
     context_s : float
         Seconds of recent signal re-processed at each update (at least 120).
+    horizon_s : float
+        Seconds of index values that segmentation runs over (at least 600).
+    keep_samples : bool
+        Keep every sample so that :meth:`finish` can run the offline analysis. False
+        keeps memory flat (the caller stores the stream).
     **options
         Any option of :func:`lacrima.analyze` (e.g. ``baseline=(0, 180)``).
 
@@ -104,8 +143,10 @@ class LiveAnalyzer:
         channels: Mapping[str, Sequence[Any]],
         *,
         start_time: datetime | None = None,
-        update_every_s: float = 10.0,
-        context_s: float = 180.0,
+        update_every_s: float = 2.0,
+        context_s: float = MIN_CONTEXT_S,
+        horizon_s: float = DEFAULT_HORIZON_S,
+        keep_samples: bool = True,
         **options: Any,
     ) -> None:
         from lacrima.io import Channel
@@ -123,26 +164,47 @@ class LiveAnalyzer:
             except LacrimaError as exc:
                 raise AnalysisError(f"channel {name!r}: {exc}") from exc
             self._spec[name] = (kind, fs, unit)
-        self._opts = make_options(**options)
+        every = float(update_every_s)
+        if not (math.isfinite(every) and every > 0):
+            raise AnalysisError(f"update_every_s must be a positive number of seconds; got {every}")
+        self._opts = o = make_options(**options)
         self._start_time = start_time
-        self._every = float(update_every_s)
-        self._context = max(float(context_s), 120.0)
-        self._chunks: dict[str, list[np.ndarray]] = {n: [] for n in self._spec}
-        self._n: dict[str, int] = dict.fromkeys(self._spec, 0)
+        self._every = every
+        self._context = max(float(context_s), MIN_CONTEXT_S)
+        self._horizon = max(float(horizon_s), 600.0)
+        self._margin = max(o.hf_window_s, o.scr_window_s, o.hrv_window_s, o.resp_window_s) / 2.0
+        self._margin += o.step_s + o.eda_latency_s
+        keep_s = self._context + self._margin + 2 * every + 10.0
+        self._tails = {
+            n: SampleTail(math.ceil(keep_s * fs)) for n, (_, fs, _) in self._spec.items()
+        }
+        self._all: dict[str, list[np.ndarray]] | None = (
+            {n: [] for n in self._spec} if keep_samples else None
+        )
         self._markers: list[Any] = []
         self._done_s = 0.0
         self._last_update_s = 0.0
-        self._grid = np.empty(0)
-        self._hist: dict[str, dict[str, Any]] = {}
-        self._chan_q: dict[str, list[np.ndarray]] = {}
-        self._indices: Indices | None = None
+        self._feats = FeatureRows()
+        self._ix = IndexRows()
+        self._inputs: tuple[IndexInput, ...] = ()
+        self._baseline_fixed: Baseline | None = None
+        self._block_end_s = math.inf
+        self._ix_from_s = 0.0  # index rows from here on are provisional
+        self._frozen_cycles: list[Cycle] = []
+        self._frozen_phases: list[Phase] = []
+        self._frozen_to_s = 0.0
         self._phases: tuple[Phase, ...] = ()
         self._cycles: tuple[Cycle, ...] = ()
 
     @property
     def duration_s(self) -> float:
         """Seconds of signal received on every channel."""
-        return min(self._n[n] / self._spec[n][1] for n in self._spec)
+        return min(self._tails[n].total / self._spec[n][1] for n in self._spec)
+
+    @property
+    def baseline(self) -> Baseline | None:
+        """The baseline once fixed (its window has passed), else None."""
+        return self._baseline_fixed
 
     def add_marker(self, time_s: float, label: str, duration_s: float = 0.0) -> None:
         """Record a marker (e.g. ``"tears"``) at ``time_s`` s from the start."""
@@ -163,94 +225,152 @@ class LiveAnalyzer:
         AnalysisError
             For a channel name that was not declared.
         """
-        for name, x in chunk.items():
+        for name in chunk:
             if name not in self._spec:
                 raise AnalysisError(
                     f"unknown channel {name!r}; declared channels are {sorted(self._spec)}"
                 )
+        for name, x in chunk.items():
             arr = np.asarray(x, dtype=float).ravel()
-            self._chunks[name].append(arr)
-            self._n[name] += arr.size
+            self._tails[name].append(arr)
+            if self._all is not None:
+                self._all[name].append(arr)
         if self.duration_s - self._last_update_s < self._every:
             return None
         return self._update()
 
-    def _recording(self, from_s: float) -> Any:
+    # -- the update, step by step ---------------------------------------------------
+
+    def _recent_recording(self, from_s: float) -> Any:
         from lacrima.io import Channel, Recording
 
         chans = {}
         for name, (kind, fs, unit) in self._spec.items():
-            data = np.concatenate(self._chunks[name]) if self._chunks[name] else np.zeros(0)
-            self._chunks[name] = [data]
-            i0 = int(from_s * fs)
-            chans[name] = Channel(name, data[i0:], fs, unit, kind, start_s=i0 / fs)
-        return Recording(chans, list(self._markers), self._start_time, "live")
+            i0, data = self._tails[name].since(int(from_s * fs))
+            chans[name] = Channel(name, data, fs, unit, kind, start_s=i0 / fs)
+        return Recording(chans, [], self._start_time, "live")
 
-    def _baseline(self, now_s: float) -> Baseline | None:
+    def _new_features(self, now: float) -> np.ndarray:
+        o = self._opts
+        full = make_grid(now, o.step_s)
+        new = full[(full >= self._done_s) & (full <= now - self._margin)]
+        if not new.size:
+            return new
+        rec = self._recent_recording(max(0.0, float(new[0]) - self._context))
         try:
-            return choose_baseline(self._markers, now_s, self._opts)
+            outputs, _ = process_channels(rec)
+            table = features_from_outputs(outputs, new, o, duration_s=now)
         except AnalysisError:
-            return None  # not enough signal yet
+            table = FeatureTable(t_s=new, features={}, channel_quality={})
+        self._feats.append(table)
+        self._done_s = float(new[-1]) + o.step_s / 2.0
+        return new
 
-    def _append(self, table: FeatureTable) -> None:
-        for name, f in table.features.items():
-            h = self._hist.setdefault(
-                name,
-                {
-                    "values": [np.full(len(self._grid), np.nan)],
-                    "quality": [np.zeros(len(self._grid))],
-                    "channels": f.channels,
-                    "window_s": f.window_s,
-                },
-            )
-            h["values"].append(f.values)
-            h["quality"].append(f.quality)
-        for name, h in self._hist.items():
-            if name not in table.features:
-                h["values"].append(np.full(len(table.t_s), np.nan))
-                h["quality"].append(np.zeros(len(table.t_s)))
-        for name, q in table.channel_quality.items():
-            self._chan_q.setdefault(name, [np.zeros(len(self._grid))]).append(q)
-        self._grid = np.concatenate([self._grid, table.t_s])
+    def _fix_baseline(self) -> None:
+        if self._baseline_fixed is not None:
+            return
+        try:
+            bl = choose_baseline(self._markers, self.duration_s, self._opts)
+        except AnalysisError:
+            return  # not enough signal yet
+        if self._done_s < bl.end_s or not self._feats.cols:
+            return
+        self._baseline_fixed = bl
+        end = bl.end_s + _NOISE_HALF_S + self._opts.step_s
+        if bl.source == "first_minutes":  # a sparse feature may widen it (baseline.py)
+            end = max(end, MAX_DEFAULT_BASELINE_S + self._opts.step_s)
+        self._block_end_s = end
+        self._ix_from_s = 0.0
+        log.debug("live baseline fixed: %s", bl)
 
-    def _history(self) -> FeatureTable:
-        feats = {}
-        for name, h in self._hist.items():
-            v, q = np.concatenate(h["values"]), np.concatenate(h["quality"])
-            h["values"], h["quality"] = [v], [q]
-            feats[name] = Feature(name, v, q, h["channels"], np.where(q > 0, 0, -1), h["window_s"])
-        return FeatureTable(t_s=self._grid, features=feats, channel_quality={})
+    def _update_indices(self) -> None:
+        bl, o = self._baseline_fixed, self._opts
+        if bl is None:
+            return
+        t = self._feats.t_s
+        need_from = self._ix_from_s - o.level_window_s / 2.0 - o.step_s
+        rows = (t >= need_from) | (t <= self._block_end_s)
+        ix = compute_indices(self._feats.table(rows), bl, o)
+        self._inputs = ix.inputs
+        self._ix.replace_from(self._ix_from_s, ix)
+        last = float(t[-1])
+        # the level mean at t is final once level_window_s / 2 of later windows exist
+        self._ix_from_s = max(self._ix_from_s, last - o.level_window_s / 2.0)
+
+    def _forget(self) -> None:
+        o = self._opts
+        t = self._feats.t_s
+        if not len(t):
+            return
+        last = float(t[-1])
+        if self._baseline_fixed is None:
+            keep = t >= last - self._horizon  # a late-marked baseline must still be found
+        else:
+            recent = self._ix_from_s - o.level_window_s - 2 * self._every - o.step_s
+            keep = (t <= self._block_end_s) | (t >= recent)
+        if not keep.all():
+            self._feats.keep(keep)
+        self._ix.drop_before(max(self._frozen_to_s, last - self._horizon) - o.step_s)
+
+    def _segment(self) -> None:
+        o = self._opts
+        ixr = self._ix
+        if not len(ixr.t_s):
+            return
+        m = ixr.t_s >= self._frozen_to_s
+        t = ixr.t_s[m]
+        if len(t) < 2:
+            return
+        s = ixr.series
+        seg_from = float(t[0] - o.step_s / 2.0)
+        seg = segment(
+            t, s["sympathetic_fast"][m], s["parasympathetic_fast"][m],
+            [mk for mk in self._markers if mk.time_s >= seg_from - 30.0], self._done_s, o,
+            timing=s["sympathetic_timing"][m], p_timing=s["parasympathetic_timing"][m],
+        )  # fmt: skip
+        k = len(self._frozen_cycles)
+        phases = [replace(p, cycle=None if p.cycle is None else p.cycle + k) for p in seg.phases]
+        if phases and phases[0].start_s < seg_from:
+            phases[0] = replace(phases[0], start_s=max(seg_from, self._frozen_to_s))
+        cycles = list(seg.cycles)
+        # a cycle that ended more than max_latency_s ago can no longer change: freeze it
+        while cycles and cycles[0].end_s <= self._done_s - o.max_latency_s:
+            c = cycles.pop(0)
+            n = len(self._frozen_cycles)
+            done = [p for p in phases if p.end_s <= c.end_s + 1e-9]
+            self._frozen_phases += done
+            phases = phases[len(done) :]
+            self._frozen_cycles.append(c)
+            self._frozen_to_s = c.end_s
+            log.debug("live cycle %d frozen at %.1f s", n, c.end_s)
+        before = list(self._frozen_phases)
+        gap_from = before[-1].end_s if before else 0.0
+        if phases and phases[0].start_s > gap_from:  # older than the horizon, no cycle
+            before.append(Phase("baseline", gap_from, phases[0].start_s))
+        merged: list[Phase] = []
+        for p in before + phases:
+            if merged and p.label == "baseline" and merged[-1].label == "baseline":
+                merged[-1] = replace(merged[-1], end_s=p.end_s)
+            else:
+                merged.append(p)
+        self._phases = tuple(merged)
+        self._cycles = tuple(self._frozen_cycles + cycles)
 
     def _update(self) -> LiveUpdate:
-        o = self._opts
         now = self.duration_s
         self._last_update_s = now
-        margin = max(o.hf_window_s, o.scr_window_s, o.hrv_window_s) / 2.0 + o.step_s
-        full = make_grid(now, o.step_s)
-        new = full[(full >= self._done_s) & (full <= now - margin)]
-        if new.size:
-            rec = self._recording(max(0.0, float(new[0]) - self._context))
-            try:
-                outputs, _ = process_channels(rec)
-                table = features_from_outputs(outputs, new, o, duration_s=now)
-            except AnalysisError:
-                table = FeatureTable(t_s=new, features={}, channel_quality={})
-            self._append(table)
-            self._done_s = float(new[-1]) + o.step_s / 2.0
-        bl = self._baseline(now)
-        ready = bl is not None and self._done_s >= bl.end_s and bool(self._hist)
+        new = self._new_features(now)
+        self._fix_baseline()
+        ready = self._baseline_fixed is not None
+        if ready and new.size:
+            self._update_indices()
+            self._segment()
+        self._forget()
         s_new = p_new = np.full(new.size, np.nan)
-        if ready and bl is not None:
-            hist = self._history()
-            ix = compute_indices(hist, bl, o)
-            self._indices = ix
-            seg = segment(
-                hist.t_s, *ix.for_segmentation(), self._markers, self._done_s, o,
-                timing=ix.sympathetic_timing, p_timing=ix.parasympathetic_timing,
-            )  # fmt: skip
-            self._phases, self._cycles = seg.phases, seg.cycles
-            k = len(hist.t_s) - new.size
-            s_new, p_new = ix.sympathetic[k:], ix.parasympathetic[k:]
+        if ready and new.size:
+            pick = np.isin(self._ix.t_s, new)
+            s_new = self._ix.series["sympathetic"][pick]
+            p_new = self._ix.series["parasympathetic"][pick]
         return LiveUpdate(
             t_s=new,
             sympathetic=s_new,
@@ -258,12 +378,28 @@ class LiveAnalyzer:
             baseline_ready=ready,
             phases=self._phases,
             cycles=self._cycles,
+            analysed_to_s=self._done_s,
         )
 
     @property
     def indices(self) -> Indices | None:
-        """The indices over everything so far (None before the baseline is complete)."""
-        return self._indices
+        """The indices over the recent horizon (None before the baseline is complete).
+
+        The values of the last ``level_window_s / 2`` s are provisional; ``z`` is empty.
+        """
+        if self._baseline_fixed is None or not len(self._ix.t_s):
+            return None
+        return self._ix.indices(self._inputs)
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        """All phases so far."""
+        return self._phases
+
+    @property
+    def cycles(self) -> tuple[Cycle, ...]:
+        """All cycles so far (the last one may still change)."""
+        return self._cycles
 
     def finish(self) -> Any:
         """Run the full offline analysis of everything received.
@@ -271,7 +407,24 @@ class LiveAnalyzer:
         Returns
         -------
         lacrima.sp.Analysis
+
+        Raises
+        ------
+        AnalysisError
+            When the analyser was created with ``keep_samples=False``.
         """
+        from lacrima.io import Channel, Recording
         from lacrima.sp.analysis import analyze
 
-        return analyze(self._recording(0.0), **{**self._opts.to_dict(), "progress": False})
+        if self._all is None:
+            raise AnalysisError(
+                "this LiveAnalyzer keeps no samples (keep_samples=False): analyse the stored "
+                "recording with lacrima.analyze instead"
+            )
+        chans = {}
+        for name, (kind, fs, unit) in self._spec.items():
+            data = np.concatenate(self._all[name]) if self._all[name] else np.zeros(0)
+            self._all[name] = [data]
+            chans[name] = Channel(name, data, fs, unit, kind)
+        rec = Recording(chans, list(self._markers), self._start_time, "live")
+        return analyze(rec, **{**self._opts.to_dict(), "progress": False})
