@@ -43,7 +43,7 @@ from lacrima.errors import AnalysisError, LacrimaError
 from lacrima.sp.baseline import MAX_DEFAULT_BASELINE_S, Baseline, choose_baseline
 from lacrima.sp.cycles import Cycle
 from lacrima.sp.features import FeatureTable, features_from_outputs
-from lacrima.sp.indices import Indices, IndexInput, compute_indices
+from lacrima.sp.indices import IndexInput, Indices, compute_indices
 from lacrima.sp.live_state import FeatureRows, IndexRows, SampleTail
 from lacrima.sp.options import make_options
 from lacrima.sp.phases import Phase, segment
