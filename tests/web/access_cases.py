@@ -324,6 +324,11 @@ def _diary_screening(owner: Any, users: Mapping[str, Any]) -> list[Case]:
     return [Case(absent=PATTERN_FLAG_MARKER), Case(query=query, absent=PATTERN_FLAG_MARKER)]
 
 
+def _diary_screening_by_path(owner: Any, users: Mapping[str, Any]) -> Case:
+    _diary_screening(owner, users)
+    return Case(kwargs={"username": owner.username}, absent=PATTERN_FLAG_MARKER)
+
+
 def _diary_phq9(owner: Any, users: Mapping[str, Any]) -> Case:
     from lacrima.web.diary.models import Phq9Response
 
@@ -342,6 +347,7 @@ CASES.update(
         "diary:checkins": _diary_own_and_subject,
         "diary:worksheets": _diary_own_and_subject,
         "diary:screening": _diary_screening,
+        "diary:screening[username]": _diary_screening_by_path,
         "diary:episode_detail": _diary_episode_read,
         "diary:episode_edit": _diary_episode_change(DIARY_MARKER),
         "diary:episode_delete": _diary_episode_change(""),

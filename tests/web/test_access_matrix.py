@@ -76,9 +76,23 @@ def _walk(patterns: list[Any], namespace: str, params: tuple[str, ...]) -> Itera
                 continue  # enumerated from the ninja API object instead
             yield from _walk(entry.url_patterns, ns, names)
         elif isinstance(entry, URLPattern):
-            key = f"{namespace}:{entry.name}" if namespace else str(entry.name)
-            rule = FRAMEWORK_ROUTES.get(key) or policy.get_rule(entry.callback)
-            yield Route(key, "page", key, "get", names, False, rule)
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            rule = FRAMEWORK_ROUTES.get(name) or policy.get_rule(entry.callback)
+            # One name may serve the client's own address and a client's, by path
+            # (``diary:index`` and ``diary:index[username]``, decision 0013e).
+            key = f"{name}[{','.join(names)}]" if names and _has_bare(name) else name
+            yield Route(key, "page", name, "get", names, False, rule)
+
+
+def _has_bare(name: str) -> bool:
+    """Whether ``name`` also has an address without parameters."""
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def _converters(entry: Any) -> list[str]:

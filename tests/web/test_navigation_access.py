@@ -82,12 +82,16 @@ def test_every_link_a_therapist_is_offered_opens(
     assert not refused, f"sharing {shared or 'nothing'}, these links do not open: {refused}"
     # The walk really reached the shared areas (so the test can fail).
     reached = " ".join(seen)
+    kw = {"username": client.username}
     if "diary" in shared:
-        assert reverse("diary:index") + f"?client={client.username}" in seen
+        assert reverse("diary:index", kwargs=kw) in seen
+        assert reverse("diary:summary", kwargs=kw) in seen
     if "program" in shared:
-        assert reverse("program:overview", kwargs={"username": client.username}) in reached
+        assert reverse("program:overview", kwargs=kw) in reached
     if "worksheets" not in shared:
-        assert reverse("diary:worksheets") not in reached
+        assert reverse("diary:worksheets", kwargs=kw) not in reached
+    # One shape for "this client's X": the user name in the path, never ``?client=``.
+    assert "?client=" not in reached
 
 
 def test_the_diary_menu_lists_only_shared_sections(
@@ -96,12 +100,15 @@ def test_the_diary_menu_lists_only_shared_sections(
     client = make_user(role="client", username="cleo")
     therapist = make_user(role="therapist", username="tara")
     link(client, therapist, consents=["diary"])
-    page = client_of(therapist).get(reverse("diary:index"), {"client": client.username})
+    page = client_of(therapist).get(reverse("diary:index", kwargs={"username": "cleo"}))
     labels = page.content.decode()
     nav = labels[labels.index('aria-label="Diary sections"') :].split("</nav>")[0]
     assert "My pattern" in nav
     for hidden in ("Worksheets", "Body check-ins", "Questionnaires", "Reminders"):
         assert hidden not in nav
+    # The old address (``?client=``) still answers, for bookmarks.
+    old = client_of(therapist).get(reverse("diary:index"), {"client": client.username})
+    assert old.status_code == 200 and "My pattern" in old.content.decode()
     # The client sees every section of their own diary.
     own = client_of(client).get(reverse("diary:index")).content.decode()
     own_nav = own[own.index('aria-label="Diary sections"') :].split("</nav>")[0]

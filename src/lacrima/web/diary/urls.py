@@ -40,6 +40,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("screening/", views_screening.screening, name="screening"),
     path("screening/phq9/", views_screening.phq9_new, name="phq9"),
     path("screening/phq9/<int:pk>/", views_screening.phq9_result, name="phq9_result"),
+    # One client's pages, for a linked therapist (decision 0013e): same names, the
+    # client's user name in the path; the addresses above serve the client themself.
+    path("c/<str:username>/", views.index, name="index"),
+    path("c/<str:username>/summary/", views.summary, name="summary"),
+    path("c/<str:username>/summary.csv", views.summary_csv, name="summary_csv"),
+    path("c/<str:username>/moods/", views.moods, name="moods"),
+    path("c/<str:username>/checkins/", views_care.checkins, name="checkins"),
+    path("c/<str:username>/worksheets/", views_care.worksheets, name="worksheets"),
+    path("c/<str:username>/screening/", views_screening.screening, name="screening"),
     path("learn/", views_learn.learn_index, name="learn"),
     path("learn/<slug:slug>/", views_learn.learn_page, name="learn_page"),
 ]

@@ -23,14 +23,14 @@ from lacrima.web import policy
 from lacrima.web.diary import charts, safety, services
 from lacrima.web.diary.forms import EpisodeForm, ImportForm, QuickEpisodeForm
 from lacrima.web.diary.models import Episode, MoodEntry
-from lacrima.web.diary.nav import check_access, form_args, subject_context
+from lacrima.web.diary.nav import check_access, form_args, subject_context, subject_name
 from lacrima.web.diary.safety import flag_patterns
 
 CATEGORY = "diary"
 
 
-def _subject(request: HttpRequest, what: str) -> Any:
-    return policy.subject_for_read(request.user, request.GET.get("client"), CATEGORY, what)
+def _subject(request: HttpRequest, what: str, username: str | None) -> Any:
+    return policy.subject_for_read(request.user, subject_name(request, username), CATEGORY, what)
 
 
 def _owner(request: HttpRequest) -> Any:
@@ -52,9 +52,9 @@ def _episode_for(request: HttpRequest, pk: int, write: bool = False) -> Episode:
 
 @policy.client_data(CATEGORY)
 @require_http_methods(["GET"])
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """The diary: due reminders, prompts, the "Log a cry" button, chart and entries."""
-    client = _subject(request, "diary")
+    client = _subject(request, "diary", username)
     own = client.pk == request.user.pk
     overview = services.overview_for(client)
     saved = None
@@ -133,9 +133,9 @@ def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @policy.client_data(CATEGORY)
 @require_http_methods(["GET"])
-def summary(request: HttpRequest) -> HttpResponse:
+def summary(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """Catharsis analytics: your own pattern beside published reference points."""
-    client = _subject(request, "diary summary")
+    client = _subject(request, "diary summary", username)
     overview = services.overview_for(client)
     context = {
         **subject_context(request, client),
@@ -157,9 +157,9 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 @policy.client_data(CATEGORY)
 @require_http_methods(["GET"])
-def summary_csv(request: HttpRequest) -> HttpResponse:
+def summary_csv(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """The analytics as CSV (metric, group, n, value, ci_low, ci_high)."""
-    client = _subject(request, "diary summary (CSV)")
+    client = _subject(request, "diary summary (CSV)", username)
     rows = summary_rows(services.overview_for(client).summary)
     fields = ("metric", "group", "n", "value", "ci_low", "ci_high")
     response = HttpResponse(rows_to_csv(rows, fields), content_type="text/csv; charset=utf-8")
@@ -207,9 +207,9 @@ def import_file(request: HttpRequest) -> HttpResponse:
 
 @policy.client_data(CATEGORY)
 @require_http_methods(["GET"])
-def moods(request: HttpRequest) -> HttpResponse:
+def moods(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """Mood entries outside crying episodes (e.g. imported from Daylio)."""
-    client = _subject(request, "mood entries")
+    client = _subject(request, "mood entries", username)
     entries = MoodEntry.objects.filter(client=client)[:500]
     context = {**subject_context(request, client), "entries": entries}
     return render(request, "diary/moods.html", context)

@@ -18,7 +18,7 @@ from lacrima.web.diary import safety
 from lacrima.web.diary.bodymap import body_map
 from lacrima.web.diary.forms_care import CheckInForm, WorksheetForm
 from lacrima.web.diary.models import CheckIn, CheckInRegion, WorksheetEntry
-from lacrima.web.diary.nav import check_access, form_args, subject_context
+from lacrima.web.diary.nav import check_access, form_args, subject_context, subject_name
 
 _Record = TypeVar("_Record", CheckIn, WorksheetEntry)
 
@@ -56,10 +56,10 @@ def _support_context(request: HttpRequest, record: CheckIn | WorksheetEntry) -> 
 
 @policy.client_data("checkins")
 @require_http_methods(["GET"])
-def checkins(request: HttpRequest) -> HttpResponse:
+def checkins(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """History of body check-ins."""
     client = policy.subject_for_read(
-        request.user, request.GET.get("client"), "checkins", "body check-ins"
+        request.user, subject_name(request, username), "checkins", "body check-ins"
     )
     items = CheckIn.objects.filter(client=client).prefetch_related("regions")[:100]
     rows = [
@@ -116,10 +116,10 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @policy.client_data("worksheets")
 @require_http_methods(["GET"])
-def worksheets(request: HttpRequest) -> HttpResponse:
+def worksheets(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """The worksheets, and the answers saved so far."""
     client = policy.subject_for_read(
-        request.user, request.GET.get("client"), "worksheets", "worksheet answers"
+        request.user, subject_name(request, username), "worksheets", "worksheet answers"
     )
     context = {
         **subject_context(request, client),

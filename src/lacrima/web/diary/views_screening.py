@@ -12,7 +12,7 @@ from lacrima.web import policy
 from lacrima.web.core.crisis import region_for_request, resources_for
 from lacrima.web.diary.forms_care import Phq9Form
 from lacrima.web.diary.models import Phq9Response
-from lacrima.web.diary.nav import form_args, subject_context
+from lacrima.web.diary.nav import form_args, subject_context, subject_name
 from lacrima.web.diary.safety import flags_for, record_phq9, shares_screening
 
 CATEGORY = "screening"
@@ -20,10 +20,10 @@ CATEGORY = "screening"
 
 @policy.client_data(CATEGORY)
 @require_http_methods(["GET"])
-def screening(request: HttpRequest) -> HttpResponse:
+def screening(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """Questionnaires taken so far (and, for a therapist, flags to look at)."""
     client = policy.subject_for_read(
-        request.user, request.GET.get("client"), CATEGORY, "questionnaires"
+        request.user, subject_name(request, username), CATEGORY, "questionnaires"
     )
     own = client.pk == request.user.pk
     context = {

@@ -121,7 +121,6 @@ def _diary(client: User) -> DiaryGlance:
     episodes = list(Episode.objects.filter(client=client).defer("note", "trigger"))
     summary = summarize(e.facts() for e in episodes)
     reference = REFERENCES[0]
-    query = f"?client={client.username}"
     recent = [
         {
             "url": reverse("diary:episode_detail", kwargs={"pk": e.pk}),
@@ -144,8 +143,8 @@ def _diary(client: User) -> DiaryGlance:
         prompts=[p.message for p in patterns_for(client, episodes)],
         reference=reference.finding,
         reference_source=reference.source,
-        url=reverse("diary:index") + query,
-        summary_url=reverse("diary:summary") + query,
+        url=reverse("diary:index", kwargs={"username": client.username}),
+        summary_url=reverse("diary:summary", kwargs={"username": client.username}),
     )
 
 
