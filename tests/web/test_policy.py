@@ -193,3 +193,17 @@ def test_questionnaires_page_shows_only_flags_of_shared_categories(
     assert page.status_code == 200
     assert ("item9-flag-1" in body) is sees_item9
     assert ("pattern-flag-2" in body) is sees_pattern
+
+
+def test_managers_hold_the_rule(client_user, therapist_user, link):
+    from lacrima.web.accounts.models import Consent, TherapistLink
+
+    row = link(client_user, therapist_user, consents=["diary"])
+    assert Consent.objects.shared(client_user, therapist_user, "diary")
+    assert Consent.objects.shared(client_user, therapist_user.pk, "diary")
+    assert not Consent.objects.shared(client_user, therapist_user, "program")
+    assert not Consent.objects.shared(client_user, None, "diary")
+    assert list(TherapistLink.objects.active()) == [row]
+    end_link(row, by=therapist_user)
+    assert not TherapistLink.objects.active().exists()
+    assert not Consent.objects.shared(client_user, therapist_user, "diary")

@@ -109,8 +109,12 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
         """Granted consents over an active link (an ended link shares nothing)."""
         return self.filter(granted=True, link__active=True)
 
-    def shared(self, client: User, therapist_id: int | None, category: str) -> bool:
-        """True while ``client`` shares ``category`` with the therapist ``therapist_id``."""
+    def shared(self, client: User, therapist: User | int | None, category: str) -> bool:
+        """True while ``client`` shares ``category`` with ``therapist`` (a user or an id).
+
+        ``None`` (no therapist) shares nothing.
+        """
+        therapist_id = therapist.pk if isinstance(therapist, User) else therapist
         if therapist_id is None:
             return False
         return (

@@ -64,7 +64,6 @@ def subject_context(request: HttpRequest, client: Any) -> dict[str, Any]:
 
     The sub-navigation offers only the sections the viewer may open: a therapist sees
     the categories this client shares with them, and no client-only pages.
-    ``client_query`` is kept empty for templates not yet moved to ``diary_urls``.
     """
     own = client.pk == request.user.pk
     links = []
@@ -78,7 +77,6 @@ def subject_context(request: HttpRequest, client: Any) -> dict[str, Any]:
         "own": own,
         "subnav": links,
         "diary_urls": diary_urls(client, own),
-        "client_query": "",
     }
 
 
