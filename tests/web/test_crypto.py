@@ -73,6 +73,9 @@ def test_wrong_key_gives_a_clear_error(client_user, settings):
 
 @pytest.mark.django_db
 def test_rotate_key_with_a_key_file(client_user, settings, tmp_path):
+    # an own data folder: the session's upload folder holds files other tests sealed
+    # under their own keys, which rotate-key rightly refuses to reseal
+    settings.LACRIMA_DATA_DIR = tmp_path
     old = settings.LACRIMA_ENCRYPTION_KEYS[0]
     key_file = tmp_path / "encryption_key"
     write_secret_file(key_file, old)
@@ -95,7 +98,8 @@ def test_rotate_key_with_a_key_file(client_user, settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_rotate_key_with_keys_in_the_environment(client_user, settings):
+def test_rotate_key_with_keys_in_the_environment(client_user, settings, tmp_path):
+    settings.LACRIMA_DATA_DIR = tmp_path  # see test_rotate_key_with_a_key_file
     old = settings.LACRIMA_ENCRYPTION_KEYS[0]
     profile = client_user.profile
     profile.note = SECRET_WORDS
