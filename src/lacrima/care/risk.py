@@ -1,24 +1,32 @@
 """Find risk language (suicide, self-harm) in free text, so crisis resources show at once.
 
-The phrases are data, in ``data/risk_phrases_<lang>.txt``; this module only normalises
-text and matches. The detector is tuned for recall: a false alarm costs a person a
-glance at a list of helplines, a miss could cost far more. It gives no score and no
-judgement; the only output is "show the crisis resources" and which phrases matched
-(for tests and audit, never shown to the person).
+The rules are data, in ``data/risk_phrases_<lang>.txt``, grouped in *families* (named
+suicide, wish to be dead, burden, hopelessness, plan or means, farewell, self-harm);
+spelling data is in ``data/risk_words_<lang>.txt``. This module normalises the text
+(:mod:`lacrima.care.risk_text`: case, apostrophes, repeated letters, txt-speak, fuzzy
+correction of misspelt key words) and matches. The detector is tuned for recall: a false
+alarm costs a person a glance at a list of helplines, a miss could cost far more. It gives
+no score and no judgement; the only output is "show the crisis resources" and which rules
+and families matched (for the clinician-facing explanation, tests and audit).
 
-Phrase-file grammar (one pattern per line, ``#`` starts a comment):
+Phrase-file grammar (one rule per line, ``#`` starts a comment):
 
-* words match whole words of the normalised text (lower case, contractions expanded:
-  "don't" becomes "do not", "can't" becomes "can not"; punctuation becomes a space);
-* ``word*`` matches any word that starts with ``word``;
-* ``a|b`` matches either word;
+* ``@ id: label`` starts a family; the rules below it belong to it;
+* words match whole words of the normalised text;
+* ``word*`` matches any word that starts with ``word``; ``a|b`` matches either word;
+  ``a_b`` is the two words "a b" (so ``for_good|forever`` offers a two-word alternative);
 * ``~`` stands for up to 3 other words, ``~N`` for up to N;
+* ``&N A & B`` matches when every part (each a pattern as above) occurs within a window
+  of N words, in any order ("gave my things away" and "gave away my things");
 * a line starting with ``!`` is an everyday phrase ("dying to see", "killing myself
   laughing") whose words are removed before the risk patterns are tried.
+
+Reasons for every limit: ``docs/decisions/0013b-risk-language-generalises.md``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,54 +35,38 @@ from pathlib import Path
 
 from lacrima.errors import CareError
 
-__all__ = ["PhraseSet", "RiskCheck", "find_risk_language", "load_phrases", "normalize_text"]
+from lacrima.care.risk_text import WordLists, bundled_word_lists, normalize_words
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_CONTRACTIONS = (
-    (re.compile(r"\bcan't\b"), "can not"),
-    (re.compile(r"\bwon't\b"), "will not"),
-    (re.compile(r"n't\b"), " not"),
-    (re.compile(r"'m\b"), " am"),
-    (re.compile(r"'re\b"), " are"),
-    (re.compile(r"'ve\b"), " have"),
-    (re.compile(r"'ll\b"), " will"),
-    (re.compile(r"'d\b"), " would"),
-    (re.compile(r"'s\b"), ""),
-)
-_BARE = {
-    "cant": "can not",
-    "cannot": "can not",
-    "dont": "do not",
-    "didnt": "did not",
-    "doesnt": "does not",
-    "isnt": "is not",
-    "wasnt": "was not",
-    "havent": "have not",
-    "couldnt": "could not",
-    "wouldnt": "would not",
-    "shouldnt": "should not",
-    "im": "i am",
-    "ive": "i have",
-    "wanna": "want to",
-    "gonna": "going to",
-}
-_NON_WORD = re.compile(r"[\W_]+")
+__all__ = [
+    "PhraseSet",
+    "RiskCheck",
+    "RiskMatch",
+    "Rule",
+    "find_risk_language",
+    "load_phrases",
+    "normalize_text",
+]
+
 _DEFAULT_GAP = 3
+_DEFAULT_FAMILY = ("risk", "risk language")
+_FAMILY = re.compile(r"@\s*([a-z][a-z0-9_]*)\s*:\s*(.+)")
+_WINDOW = re.compile(r"&(\d+)\s+(.+)")
 
 
-def normalize_text(text: str) -> str:
-    """Lower-case, expand contractions and reduce ``text`` to words separated by one space.
+def normalize_text(text: str, lang: str = "en") -> str:
+    """Normalise ``text`` the way the detector sees it: words separated by one space.
+
+    Lower case, contractions expanded, punctuation removed, repeated letters shortened,
+    txt-speak spelt out and misspelt key words corrected (see :mod:`lacrima.care.risk_text`).
 
     Examples
     --------
     >>> normalize_text("I DON'T want to be here—anymore.")
     'i do not want to be here anymore'
+    >>> normalize_text("honestly i wanna kms, sucide is all i think about")
+    'honestly i want to kill myself suicide is all i think about'
     """
-    text = text.lower().translate(_APOSTROPHES)
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
-    words = _NON_WORD.sub(" ", text).split()
-    return " ".join(_BARE.get(w, w) for w in words)
+    return " ".join(normalize_words(text, bundled_word_lists(lang)))
 
 
 def _compile(line: str, source: str, number: int) -> re.Pattern[str]:
@@ -92,13 +84,17 @@ def _compile(line: str, source: str, number: int) -> re.Pattern[str]:
             continue
         alternatives = []
         for alt in token.split("|"):
-            word = alt.rstrip("*")
-            if not word or not re.fullmatch(r"[a-z0-9]+", word):
-                raise CareError(
-                    f"{source}:{number}: '{alt}' is not a plain word (letters and digits, "
-                    "optionally ending in *)"
-                )
-            alternatives.append(re.escape(word) + (r"\w*" if alt.endswith("*") else ""))
+            words = alt.split("_")
+            pieces = []
+            for word_alt in words:
+                word = word_alt.rstrip("*")
+                if not word or not re.fullmatch(r"[a-z0-9]+", word):
+                    raise CareError(
+                        f"{source}:{number}: '{alt}' is not a plain word (letters and digits, "
+                        "optionally ending in *, words joined by _)"
+                    )
+                pieces.append(re.escape(word) + (r"\w*" if word_alt.endswith("*") else ""))
+            alternatives.append(" ".join(pieces))
         alternation = "(?:" + "|".join(alternatives) + ")"
         if parts:
             gap = "" if pending_gap is None else rf"(?:\S+ ){{0,{pending_gap}}}"
@@ -112,19 +108,82 @@ def _compile(line: str, source: str, number: int) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """One compiled rule: its source line, its family, and its pattern(s).
+
+    A rule with one pattern matches in order; a rule with several (``&N``) matches when
+    each occurs within ``window`` words of the others, in any order.
+    """
+
+    source: str
+    family: str
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+    window: int = 0
+
+    def matches(self, normal: str) -> bool:
+        """True when this rule matches the normalised text ``normal``."""
+        if len(self.patterns) == 1:
+            return self.patterns[0].search(normal) is not None
+        spans = []
+        for pattern in self.patterns:
+            found = [
+                (normal.count(" ", 0, m.start()), normal.count(" ", 0, m.end()))
+                for m in pattern.finditer(normal)
+            ]
+            if not found:
+                return False
+            spans.append(found)
+        for combo in itertools.product(*spans):
+            first = min(start for start, _ in combo)
+            last = max(end for _, end in combo)
+            if last - first + 1 <= self.window:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
 class PhraseSet:
-    """Compiled risk patterns and everyday exceptions, with their source lines."""
+    """Compiled risk rules and everyday exceptions, with their source lines."""
 
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     exceptions: tuple[tuple[str, re.Pattern[str]], ...]
+    rules: tuple[Rule, ...] = ()
+    families: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RiskMatch:
+    """One rule that matched: the family (``id`` and clinician-facing label) and the rule."""
+
+    family: str
+    label: str
+    rule: str
 
 
 @dataclass(frozen=True)
 class RiskCheck:
-    """Result of :func:`find_risk_language`: whether to show crisis resources, and why."""
+    """Result of :func:`find_risk_language`: whether to show crisis resources, and why.
+
+    ``phrases`` are the matched rules' source lines; ``families`` the ids of the matched
+    families, in file order; ``matches`` one :class:`RiskMatch` per matched rule. There
+    is never a score.
+    """
 
     flagged: bool
     phrases: tuple[str, ...]
+    matches: tuple[RiskMatch, ...] = ()
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Ids of the matched families, each once, in the order of the phrase file."""
+        return tuple(dict.fromkeys(m.family for m in self.matches))
+
+    @property
+    def explanation(self) -> str:
+        """A clinician-facing line: which kinds of language matched ("" when none)."""
+        labels = dict.fromkeys(m.label for m in self.matches)
+        return "; ".join(labels)
 
 
 def load_phrases(text: str, source: str = "phrases") -> PhraseSet:
@@ -135,19 +194,41 @@ def load_phrases(text: str, source: str = "phrases") -> PhraseSet:
     CareError
         Naming the line of a malformed pattern, or if there are no risk patterns at all.
     """
-    patterns, exceptions = [], []
+    rules: list[Rule] = []
+    exceptions = []
+    families: dict[str, str] = {}
+    family, label = _DEFAULT_FAMILY
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if line.startswith("!"):
+        if line.startswith("@"):
+            found = _FAMILY.fullmatch(line)
+            if not found:
+                raise CareError(f"{source}:{number}: a family line reads '@ id: label'")
+            family, label = found.group(1), found.group(2).strip()
+            families[family] = label
+        elif line.startswith("!"):
             body = line[1:].strip()
             exceptions.append((body, _compile(body, source, number)))
+        elif line.startswith("&"):
+            found = _WINDOW.fullmatch(line)
+            parts = [p.strip() for p in found.group(2).split("&")] if found else []
+            if not found or len(parts) < 2 or not all(parts):
+                raise CareError(f"{source}:{number}: a window rule reads '&N part & part'")
+            window = int(found.group(1))
+            compiled = tuple(_compile(p, source, number) for p in parts)
+            rules.append(Rule(line, family, label, compiled, window))
         else:
-            patterns.append((line, _compile(line, source, number)))
-    if not patterns:
+            rules.append(Rule(line, family, label, (_compile(line, source, number),)))
+    if not rules:
         raise CareError(f"{source}: no risk patterns found")
-    return PhraseSet(patterns=tuple(patterns), exceptions=tuple(exceptions))
+    return PhraseSet(
+        patterns=tuple((r.source, r.patterns[0]) for r in rules),
+        exceptions=tuple(exceptions),
+        rules=tuple(rules),
+        families=tuple(families.items()),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -157,13 +238,19 @@ def _bundled(lang: str) -> PhraseSet:
         text = resources.files("lacrima.care").joinpath("data", name).read_text("utf-8")
     except FileNotFoundError:
         available = sorted(
-            p.name for p in Path(str(resources.files("lacrima.care") / "data")).glob("risk_*")
+            p.name
+            for p in Path(str(resources.files("lacrima.care") / "data")).glob("risk_phrases_*")
         )
         raise CareError(f"no risk phrase list {name!r}; available: {available}") from None
     return load_phrases(text, source=name)
 
 
-def find_risk_language(text: str, lang: str = "en", phrases: PhraseSet | None = None) -> RiskCheck:
+def find_risk_language(
+    text: str,
+    lang: str = "en",
+    phrases: PhraseSet | None = None,
+    words: WordLists | None = None,
+) -> RiskCheck:
     """Check free text for language about suicide or self-harm.
 
     Parameters
@@ -171,25 +258,41 @@ def find_risk_language(text: str, lang: str = "en", phrases: PhraseSet | None = 
     text : str
         Any free text a person wrote (diary note, worksheet answer, check-in note).
     lang : str
-        Which bundled phrase list to use; ignored when ``phrases`` is given.
+        Which bundled phrase and word lists to use; ignored for a list given directly.
     phrases : PhraseSet, optional
-        A compiled list (for tests); the bundled list by default.
+        A compiled rule list (for tests); the bundled list by default.
+    words : WordLists, optional
+        Spelling data (variants, key words); the bundled lists by default.
 
     Returns
     -------
     RiskCheck
-        ``flagged`` is True when any pattern matched: show crisis resources now.
+        ``flagged`` is True when any rule matched: show crisis resources now.
+        ``families`` and ``explanation`` say which kinds of language matched.
+
+    Raises
+    ------
+    CareError
+        If there is no bundled phrase list for ``lang``.
 
     Examples
     --------
     >>> find_risk_language("I keep thinking about ending my life").flagged
     True
+    >>> find_risk_language("ive been cuting my arms again").families
+    ('self_harm',)
     >>> find_risk_language("I was dying to see the film and cried at the end").flagged
     False
     """
     compiled = phrases or _bundled(lang)
-    normal = normalize_text(text)
+    lists = words if words is not None else bundled_word_lists(lang)
+    normal = " ".join(normalize_words(text, lists))
     for _, pattern in compiled.exceptions:
-        normal = pattern.sub(" , ", normal)
-    hits = tuple(source for source, pattern in compiled.patterns if pattern.search(normal))
-    return RiskCheck(flagged=bool(hits), phrases=hits)
+        normal = pattern.sub(",", normal)
+    rules = compiled.rules or tuple(
+        Rule(src, *_DEFAULT_FAMILY, (pat,)) for src, pat in compiled.patterns
+    )
+    hits = tuple(
+        RiskMatch(rule.family, rule.label, rule.source) for rule in rules if rule.matches(normal)
+    )
+    return RiskCheck(flagged=bool(hits), phrases=tuple(h.rule for h in hits), matches=hits)
