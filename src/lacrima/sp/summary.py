@@ -231,8 +231,7 @@ def therapist_summary(a: Analysis) -> str:
         lines.append(text)
     if any(c.kind == "unresolved" for c in a.cycles):
         lines.append(
-            "An absent parasympathetic rebound after tearful crying has been reported in "
-            "depressed criers (Rottenberg et al. 2003); a single unresolved cycle is not a "
+            "An unresolved cycle describes this stretch of recording only; it is not a "
             "finding about the person and no diagnosis follows from it."
         )
     if a.problems:
