@@ -107,7 +107,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diary/episode_detail.html", {"episode": episode, "own": own})
 
 
-@policy.client_data(CATEGORY)
+@policy.client_data(CATEGORY, edit_form=True)
 @require_http_methods(["GET", "POST"])
 def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change one of your own episodes."""
@@ -119,7 +119,7 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diary/episode_form.html", {"form": form, "editing": True})
 
 
-@policy.client_data(CATEGORY)
+@policy.client_data(CATEGORY, edit_form=True)
 @require_http_methods(["GET", "POST"])
 def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete one of your own episodes."""
