@@ -112,3 +112,182 @@ def test_empty_and_huge_text() -> None:
     big = "an ordinary sad day and I cried. " * 6_000  # 200 KB, ten times the note limit
     assert not find_risk_language(big).flagged
     assert find_risk_language(big + " I want to die").flagged
+
+
+# --- generalisation (issue 13): frozen set, development set, what the rules do -------
+
+FROZEN = DATA / "risk_frozen"
+DEV = DATA / "risk_dev"
+#: Measured at the rule freeze (docs/decisions/0013b-risk-language-generalises.md):
+#: frozen set 133/178 = 74.7 % recall, 11/156 = 7.1 % false alarms; development set
+#: 166/166 and 1/169. The gates are those numbers with a 2-point margin, so a change that
+#: loses ground on sentences it was not tuned on fails here.
+FROZEN_MIN_RECALL = 0.727
+FROZEN_MAX_FALSE_ALARM = 0.091
+DEV_MIN_RECALL = 0.98
+DEV_MAX_FALSE_ALARM = 0.026
+
+
+def measure(folder: Path) -> tuple[float, float, int, int]:
+    def lines(name: str) -> list[str]:
+        return [x.strip() for x in (folder / name).read_text("utf-8").splitlines() if x.strip()]
+
+    positive, negative = lines("at_risk.txt"), lines("benign.txt")
+    caught = sum(find_risk_language(t).flagged for t in positive)
+    alarms = sum(find_risk_language(t).flagged for t in negative)
+    return caught / len(positive), alarms / len(negative), len(positive), len(negative)
+
+
+@pytest.mark.parametrize(
+    ("folder", "min_recall", "max_false_alarm"),
+    [
+        (FROZEN, FROZEN_MIN_RECALL, FROZEN_MAX_FALSE_ALARM),
+        (DEV, DEV_MIN_RECALL, DEV_MAX_FALSE_ALARM),
+    ],
+    ids=["frozen", "dev"],
+)
+def test_recall_and_false_alarms_out_of_sample(
+    folder: Path, min_recall: float, max_false_alarm: float, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recall, false_alarm, n_pos, n_neg = measure(folder)
+    assert n_pos >= 100 and n_neg >= 100  # the sets are large enough to mean something
+    with capsys.disabled():  # counts only: the frozen sentences are never printed here
+        sys.stdout.write(
+            f"\n[risk detector] {folder.name}: recall {recall:.1%} of {n_pos}; "
+            f"false alarms {false_alarm:.1%} of {n_neg}\n"
+        )
+    assert recall >= min_recall
+    assert false_alarm <= max_false_alarm
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("want to dieee", "want to die"),
+        ("honestly i wanna kms", "honestly i want to kill myself"),
+        ("I ran 10 kms today", "i ran 10 kms today"),
+        ("u r not a burden", "you are not a burden"),
+        ("i want to k1ll my self", "i want to kill myself"),
+        ("s*icide", "suicide"),
+        ("I\u2019m SO tired", "i am so tired"),
+        ("thinking about unaliving", "thinking about unalive"),
+        ("hurt my self esteem", "hurt my self esteem"),
+    ],
+)
+def test_normalize_spells_out_txt_speak_and_variants(raw: str, normal: str) -> None:
+    if raw == "hurt my self esteem":  # "my self" joins, but the exception keeps it benign
+        assert not find_risk_language(raw).flagged
+        return
+    assert normalize_text(raw) == normal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sucide is all i can think about",
+        "feeling suicdal tonight",
+        "ive been cuting my arms again",
+        "i want to kil myself",
+        "i want to kill myslef",
+        "been stockpilling my tablets",
+        "I WANT TO DIEEEE",
+        "i wnat to die",
+    ],
+)
+def test_misspellings_are_caught(text: str) -> None:
+    assert find_risk_language(text).flagged, normalize_text(text)
+
+
+def test_fuzzy_matching_limits() -> None:
+    from lacrima.care.risk_text import edit_distance
+
+    assert edit_distance("sucide", "suicide") == 1
+    assert edit_distance("myslef", "myself") == 1  # a swap counts as one edit
+    assert edit_distance("meditation", "medication") == 1
+    # an ordinary word one edit from a key word is listed and never corrected
+    assert normalize_text("meditation helps") == "meditation helps"
+    assert normalize_text("the noise upstairs") == "the noise upstairs"
+    # a short word is not corrected: "dyed" must not become a key word
+    assert normalize_text("i dyed my hair") == "i dyed my hair"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cutting myself some slack today",
+        "I hurt myself laughing",
+        "I'm dying to see the new season",
+        "this commute is killing me",
+        "dead tired after the night shift",
+        "I cut myself shaving",
+        "I ran 10 kms and cried at the finish",
+        "watched a documentary about suicide prevention",
+        "burnt myself out at work this month",
+    ],
+)
+def test_idioms_are_not_flagged(text: str) -> None:
+    check = find_risk_language(text)
+    assert not check.flagged, check.phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("honestly i wanna kms", "suicide_named"),
+        ("thinking of unaliving tbh", "suicide_named"),
+        ("i'm going to end it all", "ending_it"),
+        ("i hope i don't wake up tomorrow", "wish_dead"),
+        ("everyone would be better off without me", "burden"),
+        ("whats the point of living", "hopeless"),
+        ("been saving up my meds just in case", "plan_means"),
+        ("I have a plan and I know when", "plan_means"),
+        ("I've been giving my things away", "farewell"),
+        ("i started giving my stuff away to friends", "farewell"),
+        ("i'm done. goodbye everyone", "farewell"),
+        ("relapsed on sh last night", "self_harm"),
+    ],
+)
+def test_each_hit_names_its_family(text: str, family: str) -> None:
+    check = find_risk_language(text)
+    assert check.flagged
+    assert family in check.families, check.matches
+    assert check.explanation  # a clinician-facing line, never a score
+    assert all(m.rule in check.phrases for m in check.matches)
+
+
+def test_negation_still_flags() -> None:
+    # recall first: a negated statement still shows resources (decision 0005, 0013b)
+    assert find_risk_language("I would never kill myself, don't worry").flagged
+
+
+def test_window_rules_match_in_any_order() -> None:
+    phrases = load_phrases("@ fare: farewell\n&6 giv*|gave & away & my ~1 things\n")
+    for text in ("gave away my things", "my things i gave away", "giving my old things away"):
+        check = find_risk_language(text, phrases=phrases)
+        assert check.flagged and check.families == ("fare",) and check.explanation == "farewell"
+    assert not find_risk_language(
+        "gave the kids all the sweets, my things stay", phrases=phrases
+    ).flagged
+    phrases = load_phrases("end it ~2 for_good|tonight\n")
+    assert find_risk_language("end it for good", phrases=phrases).flagged
+    assert not find_risk_language("end it for a while", phrases=phrases).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("@ no label\nword\n", "family line"),
+        ("&4 word\n", "window rule"),
+        ("&x a & b\n", "window rule"),
+    ],
+)
+def test_malformed_families_and_windows_are_refused(text: str, match: str) -> None:
+    with pytest.raises(CareError, match=match):
+        load_phrases(text)
+
+
+def test_malformed_word_list_is_refused() -> None:
+    from lacrima.care.risk_text import load_word_lists
+
+    with pytest.raises(CareError, match="expected 'map FROM -> TO'"):
+        load_word_lists("spell kms as kill myself\n")

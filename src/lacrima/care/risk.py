@@ -33,9 +33,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from lacrima.errors import CareError
-
 from lacrima.care.risk_text import WordLists, bundled_word_lists, normalize_words
+from lacrima.errors import CareError
 
 __all__ = [
     "PhraseSet",
