@@ -26,7 +26,7 @@ Reasons for every limit: ``docs/decisions/0013b-risk-language-generalises.md``.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,25 +120,49 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     window: int = 0
 
-    def matches(self, normal: str) -> bool:
-        """True when this rule matches the normalised text ``normal``."""
+    def matches(self, normal: str, word_starts: list[int] | None = None) -> bool:
+        """True when this rule matches the normalised text ``normal``.
+
+        ``word_starts`` (the character offset where each word starts) may be passed
+        when many rules are tried on one text, so it is computed once.
+        """
         if len(self.patterns) == 1:
             return self.patterns[0].search(normal) is not None
-        spans = []
+        if word_starts is None:
+            word_starts = _word_starts(normal)
+        spans: list[list[tuple[int, int]]] = []
         for pattern in self.patterns:
             found = [
-                (normal.count(" ", 0, m.start()), normal.count(" ", 0, m.end()))
+                (
+                    bisect.bisect_right(word_starts, m.start()) - 1,
+                    bisect.bisect_right(word_starts, max(m.end() - 1, m.start())) - 1,
+                )
                 for m in pattern.finditer(normal)
             ]
             if not found:
                 return False
             spans.append(found)
-        for combo in itertools.product(*spans):
-            first = min(start for start, _ in combo)
-            last = max(end for _, end in combo)
-            if last - first + 1 <= self.window:
-                return True
+        # the leftmost part of a match starts at some ``first``; every other part then
+        # needs one occurrence inside [first, first + window - 1]
+        for anchor in spans:
+            for first, end in anchor:
+                last = first + self.window - 1
+                if end <= last and all(_inside(other, first, last) for other in spans):
+                    return True
         return False
+
+
+def _word_starts(normal: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer(" ", normal)]
+
+
+def _inside(found: list[tuple[int, int]], first: int, last: int) -> bool:
+    i = bisect.bisect_left(found, (first, -1))
+    while i < len(found) and found[i][0] <= last:
+        if found[i][1] <= last:
+            return True
+        i += 1
+    return False
 
 
 @dataclass(frozen=True)
@@ -291,7 +315,10 @@ def find_risk_language(
     rules = compiled.rules or tuple(
         Rule(src, *_DEFAULT_FAMILY, (pat,)) for src, pat in compiled.patterns
     )
+    starts = _word_starts(normal)
     hits = tuple(
-        RiskMatch(rule.family, rule.label, rule.source) for rule in rules if rule.matches(normal)
+        RiskMatch(rule.family, rule.label, rule.source)
+        for rule in rules
+        if rule.matches(normal, starts)
     )
     return RiskCheck(flagged=bool(hits), phrases=tuple(h.rule for h in hits), matches=hits)
