@@ -28,7 +28,13 @@ from importlib import resources
 
 from lacrima.errors import CareError
 
-__all__ = ["WordLists", "edit_distance", "load_word_lists", "normalize_words"]
+__all__ = [
+    "WordLists",
+    "bundled_word_lists",
+    "edit_distance",
+    "load_word_lists",
+    "normalize_words",
+]
 
 #: Shortest word that fuzzy matching may correct: shorter words have too many real
 #: neighbours one edit away ("die"/"dye"/"did"); short variants are listed instead.
