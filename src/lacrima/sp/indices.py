@@ -54,6 +54,7 @@ from lacrima.sp.baseline import Baseline, reference_of
 from lacrima.sp.features import FeatureTable
 from lacrima.sp.options import Options
 from lacrima.sp.problems import Problem, gaps_as_problems
+from lacrima.sp.windows import grid_mean
 
 __all__ = ["COMPONENTS", "Component", "IndexInput", "Indices", "compute_indices"]
 
@@ -176,19 +177,6 @@ class Indices:
     def inputs_of(self, index: str) -> list[IndexInput]:
         """The components of ``"sympathetic"`` or ``"parasympathetic"``."""
         return [i for i in self.inputs if i.index == index]
-
-
-def _level(x: np.ndarray, step_s: float, window_s: float) -> np.ndarray:
-    """Centred NaN-aware moving mean over ``window_s``; NaN stays NaN."""
-    w = max(round(window_s / step_s), 1)
-    if w <= 1:
-        return x
-    ok = np.isfinite(x)
-    k = np.ones(w)
-    num = np.convolve(np.where(ok, x, 0.0), k, mode="same")
-    den = np.convolve(ok.astype(float), k, mode="same")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(ok, num / np.where(den > 0, den, 1.0), np.nan)
 
 
 def _noise_var(z: np.ndarray, t: np.ndarray, baseline: Baseline, step_s: float) -> float:
@@ -328,7 +316,7 @@ def compute_indices(
         out[key + "_fast"] = raw
         # the reported index is the arousal *level*: a centred moving mean over
         # level_window_s (timing uses the separate, unsmoothed timing index below)
-        out[key] = _level(raw, options.step_s, options.level_window_s)
+        out[key] = grid_mean(raw, options.step_s, options.level_window_s, keep_gaps=True)
         out[key + "_quality"] = w / total_w[key] if total_w[key] > 0 else np.zeros(n)
         if total_w[key] > 0:
             problems += gaps_as_problems(

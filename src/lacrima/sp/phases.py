@@ -24,7 +24,7 @@ import numpy as np
 
 from lacrima.sp.cycles import Cycle, time_cycle
 from lacrima.sp.options import Options
-from lacrima.sp.windows import runs_of
+from lacrima.sp.windows import grid_mean, runs_of
 
 __all__ = ["Phase", "Segmentation", "segment"]
 
@@ -68,16 +68,8 @@ class Segmentation:
 
 
 def smooth(x: np.ndarray, step_s: float, width_s: float = _SMOOTH_S) -> np.ndarray:
-    """Centred NaN-aware moving mean of a grid series."""
-    w = max(round(width_s / step_s), 1)
-    if w <= 1:
-        return x.copy()
-    ok = np.isfinite(x)
-    k = np.ones(w)
-    num = np.convolve(np.where(ok, x, 0.0), k, mode="same")
-    den = np.convolve(ok.astype(float), k, mode="same")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    """Centred NaN-aware moving mean of a grid series (gaps bridged)."""
+    return grid_mean(x, step_s, width_s)
 
 
 def _episodes(s: np.ndarray, o: Options, peak_min: float, min_on_s: float) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "event_rate",
+    "grid_mean",
     "interval_stats",
     "make_grid",
     "moving_mean",
@@ -36,6 +37,26 @@ def _box(x: np.ndarray, width: int) -> np.ndarray:
     lo = np.clip(np.arange(n) - half, 0, n)
     hi = np.clip(np.arange(n) + (width - half), 0, n)
     return c[hi] - c[lo]
+
+
+def grid_mean(
+    x: np.ndarray, step_s: float, width_s: float, *, keep_gaps: bool = False
+) -> np.ndarray:
+    """Centred NaN-aware moving mean of a series already on the grid.
+
+    ``keep_gaps`` leaves NaN where ``x`` is NaN (a level is not invented across a
+    dropout); otherwise a gap shorter than the window is bridged by its neighbours.
+    """
+    w = max(round(width_s / step_s), 1)
+    if w <= 1:
+        return x.copy()
+    ok = np.isfinite(x)
+    k = np.ones(w)
+    num = np.convolve(np.where(ok, x, 0.0), k, mode="same")
+    den = np.convolve(ok.astype(float), k, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    return np.where(ok, out, np.nan) if keep_gaps else out
 
 
 def moving_mean(
