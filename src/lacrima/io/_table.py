@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from lacrima.io.archives import check_gzip
 from lacrima.io.errors import (
     DelimiterError,
     EmptyFileError,
@@ -208,11 +209,15 @@ def read_table(data: Path | bytes, spec: TableSpec) -> dict[str, np.ndarray]:
         No data rows.
     TruncatedFileError
         The last line is cut short, or a compressed file ends early.
+    ArchiveTooLargeError
+        A ``.gz`` file would unpack to more than the limits of :mod:`lacrima.io.archives`.
     NonNumericError
         A cell that is not a number (with line and column), or an infinite value.
     MalformedFileError
         A row with the wrong number of fields, or text that is not in ``spec.encoding``.
     """
+    if isinstance(data, Path) and data.name.lower().endswith(".gz"):
+        check_gzip(data)  # refuse a gzip bomb before pyarrow unpacks it whole
     types = {name: pa.float64() for name in spec.names}
     while True:
         try:

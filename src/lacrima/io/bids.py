@@ -151,7 +151,7 @@ def read_bids_physio(path: Path, hints: dict[str, Any]) -> Recording:
         raise MalformedFileError(f"{sidecar}: Columns names a column twice: {columns}.")
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as stream:
-        first = stream.readline().decode("utf-8", "replace").rstrip("\r\n")
+        first = stream.readline(1 << 20).decode("utf-8", "replace").rstrip("\r\n")
     if first.count("\t") + 1 != len(columns):
         raise MalformedFileError(
             f"{source}: line 1 has {first.count(chr(9)) + 1} tab-separated values but {sidecar} "

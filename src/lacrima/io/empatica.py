@@ -33,13 +33,13 @@ import numpy as np
 
 from lacrima.io._quality import check_missing, warn_read
 from lacrima.io._table import TableSpec, read_table
+from lacrima.io.archives import check_zip, read_zip_member
 from lacrima.io.detect import E4_FILES
 from lacrima.io.errors import (
     EmptyFileError,
     InconsistentRateError,
     MalformedFileError,
     NonNumericError,
-    TruncatedFileError,
 )
 from lacrima.io.recording import Channel, Marker, Recording
 
@@ -79,6 +79,7 @@ def _members(path: Path) -> tuple[dict[str, tuple[str, bytes]], str]:
         return found, path.name
     known = {name.upper() for name in E4_FILES}
     with zipfile.ZipFile(path) as archive:
+        budget = check_zip(archive, path.name)
         folders = sorted(
             {
                 n.rsplit("/", 1)[0] if "/" in n else ""
@@ -98,18 +99,11 @@ def _members(path: Path) -> tuple[dict[str, tuple[str, bytes]], str]:
             if info.is_dir() or not info.filename.startswith(prefix) or "/" in base:
                 continue
             if _wanted(base):
-                files[base.upper()] = (f"{path.name}/{base}", _unpack(archive, info, path.name))
+                files[base.upper()] = (
+                    f"{path.name}/{base}",
+                    read_zip_member(archive, info, budget),
+                )
     return files, path.name
-
-
-def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> bytes:
-    try:
-        return archive.read(info)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise TruncatedFileError(
-            f"{source}: {info.filename} cannot be unpacked ({exc}): the zip is damaged or "
-            "truncated. Download the session from E4 Connect again."
-        ) from None
 
 
 def _header(data: bytes, name: str, columns: int) -> tuple[float, float]:

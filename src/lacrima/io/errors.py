@@ -11,6 +11,7 @@ from __future__ import annotations
 from lacrima.errors import ReadError
 
 __all__ = [
+    "ArchiveTooLargeError",
     "ChannelNotFoundError",
     "DelimiterError",
     "EmptyFileError",
@@ -36,6 +37,10 @@ class MissingFileError(ReadError, FileNotFoundError):
 
 class EmptyFileError(ReadError):
     """The file has no bytes, or a header and no data."""
+
+
+class ArchiveTooLargeError(ReadError):
+    """A zip or gzip would unpack to more than the limits allow (a possible zip bomb)."""
 
 
 class TruncatedFileError(ReadError):

@@ -26,6 +26,7 @@ import pandas as pd
 import pyxdf
 
 from lacrima.io._quality import check_missing, snap_rate
+from lacrima.io.archives import check_gzip
 from lacrima.io.errors import (
     EmptyFileError,
     InconsistentRateError,
@@ -199,6 +200,8 @@ def read_xdf(path: Path, hints: dict[str, Any]) -> Recording:
         A regular stream with a gap or a rate far from its nominal rate.
     """
     source = path.name
+    if _is_gzip(path):
+        check_gzip(path)  # refuse a gzip bomb before pyxdf unpacks it whole
     _check_chunks(path)
     try:
         streams, header = pyxdf.load_xdf(str(path))
