@@ -106,7 +106,9 @@ class LiveAnalyzer:
     ----------
     channels : mapping
         Channel name -> ``(kind, fs_hz)`` or ``(kind, fs_hz, unit)``, e.g.
-        ``{"ecg": ("ecg", 250.0), "eda": ("eda", 32.0, "uS")}``.
+        ``{"ecg": ("ecg", 250.0), "eda": ("eda", 32.0, "uS")}``. An IBI channel
+        (``("ibi", 0)``, e.g. a chest strap's RR intervals) takes intervals in ms; its
+        beat times follow from them (:meth:`push`) or are given (:meth:`push_beats`).
     start_time : datetime, optional
         Wall-clock start (tz-aware), passed on to :meth:`finish`.
     update_every_s : float
@@ -155,9 +157,11 @@ class LiveAnalyzer:
             raise AnalysisError("LiveAnalyzer needs at least one channel: {name: (kind, fs_hz)}")
         self._spec: dict[str, tuple[str, float, str]] = {}
         for name, spec in channels.items():
-            kind, fs = str(spec[0]), float(spec[1])
-            unit = str(spec[2]) if len(spec) > 2 else "a.u."
-            if not (math.isfinite(fs) and fs > 0):
+            kind, fs = str(spec[0]), float(spec[1]) if len(spec) > 1 else math.nan
+            unit = str(spec[2]) if len(spec) > 2 else ("ms" if kind == "ibi" else "a.u.")
+            if kind == "ibi":  # an event series: beat times come from the intervals
+                fs = math.nan
+            elif not (math.isfinite(fs) and fs > 0):
                 raise AnalysisError(f"channel {name!r}: fs_hz must be a positive number; got {fs}")
             try:
                 Channel(name, np.zeros(1), fs, unit, kind)  # validates the kind
@@ -175,12 +179,18 @@ class LiveAnalyzer:
         self._margin = max(o.hf_window_s, o.scr_window_s, o.hrv_window_s, o.resp_window_s) / 2.0
         self._margin += o.step_s + o.eda_latency_s
         keep_s = self._context + self._margin + 2 * every + 10.0
+        self._ibi = {n for n, (kind, _, _) in self._spec.items() if kind == "ibi"}
+        # an IBI channel keeps beat times and intervals (at most 4 beats/s, 240 bpm)
         self._tails = {
-            n: SampleTail(math.ceil(keep_s * fs)) for n, (_, fs, _) in self._spec.items()
+            n: SampleTail(math.ceil(keep_s * (4.0 if n in self._ibi else fs)))
+            for n, (_, fs, _) in self._spec.items()
         }
+        self._beat_t = {n: SampleTail(math.ceil(keep_s * 4.0)) for n in self._ibi}
+        self._last_beat_s = dict.fromkeys(self._ibi, 0.0)
         self._all: dict[str, list[np.ndarray]] | None = (
             {n: [] for n in self._spec} if keep_samples else None
         )
+        self._all_t: dict[str, list[np.ndarray]] = {n: [] for n in self._ibi}
         self._markers: list[Any] = []
         self._done_s = 0.0
         self._last_update_s = 0.0
@@ -198,8 +208,11 @@ class LiveAnalyzer:
 
     @property
     def duration_s(self) -> float:
-        """Seconds of signal received on every channel."""
-        return min(self._tails[n].total / self._spec[n][1] for n in self._spec)
+        """Seconds of signal received on every channel (an IBI channel: its last beat)."""
+        return min(
+            self._last_beat_s[n] if n in self._ibi else self._tails[n].total / self._spec[n][1]
+            for n in self._spec
+        )
 
     @property
     def baseline(self) -> Baseline | None:
@@ -232,9 +245,54 @@ class LiveAnalyzer:
                 )
         for name, x in chunk.items():
             arr = np.asarray(x, dtype=float).ravel()
+            if name in self._ibi:
+                self._add_beats(name, self._last_beat_s[name] + np.cumsum(arr) / 1000.0, arr)
+                continue
             self._tails[name].append(arr)
             if self._all is not None:
                 self._all[name].append(arr)
+        return self._maybe_update()
+
+    def push_beats(self, name: str, t0_s: float, ibi_ms: np.ndarray) -> LiveUpdate | None:
+        """Append RR intervals of an IBI channel whose first interval ends at ``t0_s``.
+
+        Use it after a gap (a strap that lost contact); :meth:`push` continues from the
+        last beat. Each next beat is at the previous one plus its interval.
+
+        Raises
+        ------
+        AnalysisError
+            For a channel that is not an IBI channel, or beats not after the last one.
+        """
+        if name not in self._ibi:
+            raise AnalysisError(
+                f"push_beats needs an IBI channel; {name!r} is not one "
+                f"(IBI channels: {sorted(self._ibi)})"
+            )
+        arr = np.asarray(ibi_ms, dtype=float).ravel()
+        if arr.size:
+            if not t0_s > self._last_beat_s[name]:
+                raise AnalysisError(
+                    f"channel {name!r}: beats must come after the last one "
+                    f"({self._last_beat_s[name]:.3f} s); got t0_s={t0_s}"
+                )
+            times = float(t0_s) + np.concatenate([[0.0], np.cumsum(arr[1:]) / 1000.0])
+            self._add_beats(name, times, arr)
+        return self._maybe_update()
+
+    def _add_beats(self, name: str, times: np.ndarray, ibi: np.ndarray) -> None:
+        ok = np.isfinite(times)
+        times, ibi = times[ok], ibi[ok]
+        if not times.size:
+            return
+        self._beat_t[name].append(times)
+        self._tails[name].append(ibi)
+        self._last_beat_s[name] = float(times[-1])
+        if self._all is not None:
+            self._all[name].append(ibi)
+            self._all_t[name].append(times)
+
+    def _maybe_update(self) -> LiveUpdate | None:
         if self.duration_s - self._last_update_s < self._every:
             return None
         return self._update()
@@ -246,6 +304,13 @@ class LiveAnalyzer:
 
         chans = {}
         for name, (kind, fs, unit) in self._spec.items():
+            if name in self._ibi:
+                _, times = self._beat_t[name].since(0)
+                _, ibi = self._tails[name].since(0)
+                keep = times >= from_s
+                chans[name] = Channel(name, ibi[keep], fs, unit, kind, start_s=from_s,
+                                      times_s=times[keep])  # fmt: skip
+                continue
             i0, data = self._tails[name].since(int(from_s * fs))
             chans[name] = Channel(name, data, fs, unit, kind, start_s=i0 / fs)
         return Recording(chans, [], self._start_time, "live")
@@ -310,7 +375,14 @@ class LiveAnalyzer:
             keep = (t <= self._block_end_s) | (t >= recent)
         if not keep.all():
             self._feats.keep(keep)
-        self._ix.drop_before(max(self._frozen_to_s, last - self._horizon) - o.step_s)
+        # keep the horizon, and for a cycle still open max_latency_s before its onset: the
+        # onset is timed against the calm stretch before it (60 s moved it by 12 s in a
+        # test, 300 s gives the offline onset); never more than two horizons
+        keep_from = last - self._horizon
+        if len(self._cycles) > len(self._frozen_cycles):
+            onset = self._cycles[len(self._frozen_cycles)].s_onset_s - o.max_latency_s
+            keep_from = max(min(keep_from, onset), last - 2 * self._horizon)
+        self._ix.drop_before(max(self._frozen_to_s, keep_from) - o.step_s)
 
     def _segment(self) -> None:
         o = self._opts
@@ -330,8 +402,12 @@ class LiveAnalyzer:
         )  # fmt: skip
         k = len(self._frozen_cycles)
         phases = [replace(p, cycle=None if p.cycle is None else p.cycle + k) for p in seg.phases]
-        if phases and phases[0].start_s < seg_from:
-            phases[0] = replace(phases[0], start_s=max(seg_from, self._frozen_to_s))
+        # before the horizon (and after the last frozen cycle) there was no cycle
+        prev_end = self._frozen_phases[-1].end_s if self._frozen_phases else 0.0
+        if phases and phases[0].label == "baseline":
+            phases[0] = replace(phases[0], start_s=prev_end)
+        elif phases and phases[0].start_s > prev_end:
+            phases.insert(0, Phase("baseline", prev_end, phases[0].start_s))
         cycles = list(seg.cycles)
         # a cycle that ended more than max_latency_s ago can no longer change: freeze it
         while cycles and cycles[0].end_s <= self._done_s - o.max_latency_s:
@@ -343,12 +419,8 @@ class LiveAnalyzer:
             self._frozen_cycles.append(c)
             self._frozen_to_s = c.end_s
             log.debug("live cycle %d frozen at %.1f s", n, c.end_s)
-        before = list(self._frozen_phases)
-        gap_from = before[-1].end_s if before else 0.0
-        if phases and phases[0].start_s > gap_from:  # older than the horizon, no cycle
-            before.append(Phase("baseline", gap_from, phases[0].start_s))
         merged: list[Phase] = []
-        for p in before + phases:
+        for p in self._frozen_phases + phases:
             if merged and p.label == "baseline" and merged[-1].label == "baseline":
                 merged[-1] = replace(merged[-1], end_s=p.end_s)
             else:
@@ -425,6 +497,10 @@ class LiveAnalyzer:
         for name, (kind, fs, unit) in self._spec.items():
             data = np.concatenate(self._all[name]) if self._all[name] else np.zeros(0)
             self._all[name] = [data]
-            chans[name] = Channel(name, data, fs, unit, kind)
+            times = None
+            if name in self._ibi:
+                times = np.concatenate(self._all_t[name]) if self._all_t[name] else np.zeros(0)
+                self._all_t[name] = [times]
+            chans[name] = Channel(name, data, fs, unit, kind, times_s=times)
         rec = Recording(chans, list(self._markers), self._start_time, "live")
         return analyze(rec, **{**self._opts.to_dict(), "progress": False})
