@@ -105,7 +105,10 @@ def serve(
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with the default
     # handler that would kill this process before the worker below is stopped.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with worker_alongside(with_worker):
+    from lacrima.web import runlock
+
+    # Held while serving, so 'lacrima restore' refuses to run under a live server.
+    with runlock.running(settings.LACRIMA_DATA_DIR), worker_alongside(with_worker):
         uvicorn.run(
             "lacrima.web.asgi:application",
             host=host,
@@ -290,9 +293,10 @@ def export(
 def backup(
     out: Annotated[Path, typer.Option("--out", "-o", help="The backup zip to write.")],
 ) -> None:
-    """Back up the whole database to a zip; encrypted text stays encrypted.
+    """Back up the database (one snapshot) and uploaded recordings to a zip.
 
-    The encryption key is NOT in the backup: keep it (LACRIMA_ENCRYPTION_KEY or
+    Safe while the server runs. Encrypted text and recordings stay encrypted. The
+    encryption key is NOT in the backup: keep it (LACRIMA_ENCRYPTION_KEY or
     <data dir>/encryption_key) safe separately, or the backup cannot be read.
 
     Example: lacrima backup --out /backups/lacrima-$(date +%F).zip
@@ -301,7 +305,10 @@ def backup(
     from lacrima.web.backup import make_backup
 
     manifest = make_backup(out)
-    typer.echo(f"Wrote {out}. Key fingerprint: {', '.join(manifest['key_fingerprints'])}.")
+    typer.echo(
+        f"Wrote {out} ({manifest['uploads']} recording files). "
+        f"Key fingerprint: {', '.join(manifest['key_fingerprints'])}."
+    )
     typer.echo("Keep the encryption key safe separately: the backup cannot be read without it.")
 
 
@@ -312,7 +319,8 @@ def restore(
 ) -> None:
     """Replace ALL data in the database with a backup (all or nothing).
 
-    Needs the same encryption key and Lacrima version as the backup. Stop the server first.
+    Needs the same encryption key and Lacrima version as the backup. Refuses while
+    'lacrima serve' or 'lacrima worker' runs on this data folder: stop them first.
 
     Example: lacrima restore /backups/lacrima-2025-01-31.zip
     """
