@@ -164,7 +164,9 @@ class LiveAnalyzer:
             elif not (math.isfinite(fs) and fs > 0):
                 raise AnalysisError(f"channel {name!r}: fs_hz must be a positive number; got {fs}")
             try:
-                Channel(name, np.zeros(1), fs, unit, kind)  # validates the kind
+                Channel(
+                    name, np.zeros(1), fs, unit, kind, times_s=[0.0] if math.isnan(fs) else None
+                )
             except LacrimaError as exc:
                 raise AnalysisError(f"channel {name!r}: {exc}") from exc
             self._spec[name] = (kind, fs, unit)
