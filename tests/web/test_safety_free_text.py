@@ -131,9 +131,7 @@ WAYS = [
     ),
     Way(
         "API diary create trigger",
-        _api(
-            "POST", lambda o: "/api/v1/diary/episodes", lambda t: {"kind": "cried", "trigger": t}
-        ),
+        _api("POST", lambda o: "/api/v1/diary/episodes", lambda t: {"kind": "cried", "trigger": t}),
         api=True,
     ),
     Way(
