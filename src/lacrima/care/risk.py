@@ -16,6 +16,8 @@ Phrase-file grammar (one rule per line, ``#`` starts a comment):
 * ``word*`` matches any word that starts with ``word``; ``a|b`` matches either word;
   ``a_b`` is the two words "a b" (so ``for_good|forever`` offers a two-word alternative);
 * ``~`` stands for up to 3 other words, ``~N`` for up to N;
+* ``-a|b`` after a word: the next word is not ``a`` or ``b`` (nor the start of a
+  two-word ``a_b``), so ``to cut -the|my_hair`` leaves "to cut the cake" alone;
 * ``&N A & B`` matches when every part (each a pattern as above) occurs within a window
   of N words, in any order ("gave my things away" and "gave away my things");
 * a line starting with ``!`` is an everyday phrase ("dying to see", "killing myself
@@ -68,11 +70,32 @@ def normalize_text(text: str, lang: str = "en") -> str:
     return " ".join(normalize_words(text, bundled_word_lists(lang)))
 
 
+def _alternation(token: str, source: str, number: int) -> str:
+    alternatives = []
+    for alt in token.split("|"):
+        pieces = []
+        for word_alt in alt.split("_"):
+            word = word_alt.rstrip("*")
+            if not word or not re.fullmatch(r"[a-z0-9]+", word):
+                raise CareError(
+                    f"{source}:{number}: '{alt}' is not a plain word (letters and digits, "
+                    "optionally ending in *, words joined by _)"
+                )
+            pieces.append(re.escape(word) + (r"\w*" if word_alt.endswith("*") else ""))
+        alternatives.append(" ".join(pieces))
+    return "|".join(alternatives)
+
+
 def _compile(line: str, source: str, number: int) -> re.Pattern[str]:
     tokens = line.lower().split()
     parts: list[str] = []
     pending_gap: int | None = None
     for token in tokens:
+        if token.startswith("-"):
+            if not parts or pending_gap is not None:
+                raise CareError(f"{source}:{number}: '-' must follow a word")
+            parts.append(rf"(?! (?:{_alternation(token[1:], source, number)})(?!\S))")
+            continue
         if token.startswith("~"):
             if not parts or pending_gap is not None:
                 raise CareError(f"{source}:{number}: '~' must stand between two words")
@@ -81,20 +104,7 @@ def _compile(line: str, source: str, number: int) -> re.Pattern[str]:
             except ValueError:
                 raise CareError(f"{source}:{number}: '{token}' is not ~ or ~N") from None
             continue
-        alternatives = []
-        for alt in token.split("|"):
-            words = alt.split("_")
-            pieces = []
-            for word_alt in words:
-                word = word_alt.rstrip("*")
-                if not word or not re.fullmatch(r"[a-z0-9]+", word):
-                    raise CareError(
-                        f"{source}:{number}: '{alt}' is not a plain word (letters and digits, "
-                        "optionally ending in *, words joined by _)"
-                    )
-                pieces.append(re.escape(word) + (r"\w*" if word_alt.endswith("*") else ""))
-            alternatives.append(" ".join(pieces))
-        alternation = "(?:" + "|".join(alternatives) + ")"
+        alternation = "(?:" + _alternation(token, source, number) + ")"
         if parts:
             gap = "" if pending_gap is None else rf"(?:\S+ ){{0,{pending_gap}}}"
             parts.append(" " + gap + alternation)
