@@ -7,7 +7,7 @@ exit code 2, never a traceback.
 
 from __future__ import annotations
 
-from lacrima.cli import admin, analysis, cohort, worker  # noqa: F401  (registers commands)
+from lacrima.cli import admin, analysis, cohort, live, worker  # noqa: F401  (registers commands)
 from lacrima.cli._app import app, main
 
 __all__ = ["app", "main"]
