@@ -154,3 +154,65 @@ def _status_line(live: object, upd: object) -> str:
         f"t={getattr(live, 'duration_s', 0.0):.0f} s  phase={phase}  S={sv}  P={pv}  "
         f"(analysed to {getattr(upd, 'analysed_to_s', 0.0):.0f} s)"
     )
+
+
+stream_app = typer.Typer(help="Stream from a device into a live analysis.", no_args_is_help=True)
+app.add_typer(stream_app, name="stream")
+
+
+@stream_app.command("lsl")
+def stream_lsl(
+    session: Annotated[
+        str, typer.Option("--session", metavar="ID", help="Session id written into every chunk.")
+    ],
+    seconds: Annotated[
+        float | None, typer.Option("--seconds", help="Stop after this long (default: Ctrl-C).")
+    ] = None,
+    wait_s: Annotated[float, typer.Option("--wait-s", help="How long to look for streams.")] = 5.0,
+    source_id: Annotated[
+        str | None, typer.Option("--source-id", help="Only the LSL stream with this source_id.")
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", metavar="PATH", help="Write the chunks here ('-' for stdout)."),
+    ] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="Feed a local live analyser and print the phase.")
+    ] = False,
+) -> None:
+    """Stream Lab Streaming Layer ECG/PPG/EDA/respiration streams (needs pylsl).
+
+    Example: lacrima stream lsl --session lab-7 --local --seconds 600
+    """  # fmt: skip
+    from lacrima.sp import LiveAnalyzer
+    from lacrima.sp.live_lsl import LslSource
+    from lacrima.sp.live_replay import feed
+
+    if out is None and not local:
+        raise typer.BadParameter("say where the chunks go: --out PATH (or -) or --local")
+    src = LslSource(session, wait_s=wait_s, source_id=source_id)
+    live = LiveAnalyzer(src.channels, keep_samples=False) if local else None
+    sink: IO[bytes] | None = None
+    if out == "-":
+        sink = sys.stdout.buffer
+    elif out is not None:
+        sink = Path(out).open("wb")  # noqa: SIM115 (closed below)
+    marker = live.add_marker if live is not None else None
+    last_print, n = -1.0, 0
+    try:
+        for c in src.chunks(seconds, on_marker=marker):
+            if sink is not None:
+                sink.write((c.to_json() + "\n").encode())
+            if live is not None:
+                upd = feed(live, c)
+                now = time.monotonic()
+                if upd is not None and now - last_print >= 1.0:
+                    last_print = now
+                    typer.echo(_status_line(live, upd), err=sink is sys.stdout.buffer)
+            n += 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if sink is not None and sink is not sys.stdout.buffer:
+            sink.close()
+    typer.echo(f"done: {n} chunks", err=True)

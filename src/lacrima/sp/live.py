@@ -59,6 +59,11 @@ MIN_CONTEXT_S = 120.0
 """Shortest signal tail re-processed at an update: the longest feature window (60 s) on
 each side of its centre would need 30 s, beat correction and the EDA tonic fit need a
 minute of warm-up before the first window (decision record 0013i)."""
+DEFAULT_UPDATE_S = 5.0
+"""Seconds of new signal between updates: an update re-processes the whole sample tail
+(about 40 ms for four 700-Hz channels on one core), so every 5 s keeps one stream under
+1 % of a core; each update still brings the 2-3 new 2-s windows, which lag the signal by
+about 34 s anyway (decision record 0013i)."""
 DEFAULT_HORIZON_S = 1800.0
 """Index values segmentation runs over: longer than any S-P cycle (S-phase minutes,
 release within ``max_latency_s`` = 5 min, recovery) with room to spare."""
@@ -112,7 +117,7 @@ class LiveAnalyzer:
     start_time : datetime, optional
         Wall-clock start (tz-aware), passed on to :meth:`finish`.
     update_every_s : float
-        Seconds of new signal between updates (the grid step, 2 s, by default).
+        Seconds of new signal between updates (:data:`DEFAULT_UPDATE_S`).
     context_s : float
         Seconds of recent signal re-processed at each update (at least 120).
     horizon_s : float
@@ -145,7 +150,7 @@ class LiveAnalyzer:
         channels: Mapping[str, Sequence[Any]],
         *,
         start_time: datetime | None = None,
-        update_every_s: float = 2.0,
+        update_every_s: float = DEFAULT_UPDATE_S,
         context_s: float = MIN_CONTEXT_S,
         horizon_s: float = DEFAULT_HORIZON_S,
         keep_samples: bool = True,
