@@ -18,6 +18,7 @@ Phrase-file grammar (one rule per line, ``#`` starts a comment):
 * ``~`` stands for up to 3 other words, ``~N`` for up to N;
 * ``-a|b`` after a word: the next word is not ``a`` or ``b`` (nor the start of a
   two-word ``a_b``), so ``to cut -the|my_hair`` leaves "to cut the cake" alone;
+* ``@num`` stands for a count of ten or more ("30", "sixty", "dozens");
 * ``&N A & B`` matches when every part (each a pattern as above) occurs within a window
   of N words, in any order ("gave my things away" and "gave away my things");
 * a line starting with ``!`` is an everyday phrase ("dying to see", "killing myself
@@ -52,6 +53,10 @@ _DEFAULT_GAP = 3
 _DEFAULT_FAMILY = ("risk", "risk language")
 _FAMILY = re.compile(r"@\s*([a-z][a-z0-9_]*)\s*:\s*(.+)")
 _WINDOW = re.compile(r"&(\d+)\s+(.+)")
+#: ``@num`` in a rule: a count of ten or more, in digits or words ("30 tablets", "sixty")
+_NUMBER = (
+    r"(?:[1-9]\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\w*)"
+)
 
 
 def normalize_text(text: str, lang: str = "en") -> str:
@@ -75,6 +80,9 @@ def _alternation(token: str, source: str, number: int) -> str:
     for alt in token.split("|"):
         pieces = []
         for word_alt in alt.split("_"):
+            if word_alt == "@num":
+                pieces.append(_NUMBER)
+                continue
             word = word_alt.rstrip("*")
             if not word or not re.fullmatch(r"[a-z0-9]+", word):
                 raise CareError(
