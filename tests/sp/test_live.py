@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -59,6 +61,10 @@ def test_live_matches_offline(one_cycle) -> None:  # type: ignore[no-untyped-def
     # the live analysis ends ~32 s before the signal (the last window must be complete)
     assert _agree(last.phases, offline, last.analysed_to_s - 5.0) <= 10.0
     assert live.finish().to_dict()["cycles"] == offline.to_dict()["cycles"]
+    snap = json.loads(json.dumps(live.snapshot(last_s=300.0)))  # plain JSON
+    assert snap["phase"] == last.phases[-1].label and snap["baseline_ready"]
+    assert len(snap["t_s"]) == len(snap["sympathetic"]) == 151  # 300 s on the 2-s grid
+    assert snap["cycles"][0]["kind"] == "complete"
 
 
 def test_bounded_state_over_a_long_session() -> None:

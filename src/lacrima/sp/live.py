@@ -470,6 +470,40 @@ class LiveAnalyzer:
             return None
         return self._ix.indices(self._inputs)
 
+    def snapshot(self, last_s: float = 600.0) -> dict[str, Any]:
+        """A plain-JSON view of where the session stands (what a live page shows).
+
+        Parameters
+        ----------
+        last_s : float
+            Seconds of index values to include (the most recent; at most the horizon).
+
+        Returns
+        -------
+        dict
+            ``duration_s``, ``analysed_to_s``, ``baseline_ready``, ``phase`` (the current
+            phase label or None), ``phases``, ``cycles`` and the recent ``t_s``,
+            ``sympathetic`` and ``parasympathetic`` (None where unknown).
+        """
+
+        def _vals(x: np.ndarray) -> list[float | None]:
+            return [round(float(v), 3) if np.isfinite(v) else None for v in x]
+
+        ready = self._baseline_fixed is not None
+        t = self._ix.t_s
+        m = t >= (t[-1] - float(last_s)) if len(t) else np.zeros(0, dtype=bool)
+        return {
+            "duration_s": round(self.duration_s, 3),
+            "analysed_to_s": round(self._done_s, 3),
+            "baseline_ready": ready,
+            "phase": self._phases[-1].label if ready and self._phases else None,
+            "phases": [p.to_dict() for p in self._phases],
+            "cycles": [c.to_dict() for c in self._cycles],
+            "t_s": [round(float(v), 3) for v in t[m]],
+            "sympathetic": _vals(self._ix.series["sympathetic"][m]),
+            "parasympathetic": _vals(self._ix.series["parasympathetic"][m]),
+        }
+
     @property
     def phases(self) -> tuple[Phase, ...]:
         """All phases so far."""
