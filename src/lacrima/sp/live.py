@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -44,9 +44,10 @@ from lacrima.sp.baseline import MAX_DEFAULT_BASELINE_S, Baseline, choose_baselin
 from lacrima.sp.cycles import Cycle
 from lacrima.sp.features import FeatureTable, features_from_outputs
 from lacrima.sp.indices import IndexInput, Indices, compute_indices
+from lacrima.sp.live_cycles import CycleTracker
 from lacrima.sp.live_state import FeatureRows, IndexRows, SampleTail
 from lacrima.sp.options import make_options
-from lacrima.sp.phases import Phase, segment
+from lacrima.sp.phases import Phase
 from lacrima.sp.sources import process_channels
 from lacrima.sp.windows import make_grid
 
@@ -207,11 +208,7 @@ class LiveAnalyzer:
         self._baseline_fixed: Baseline | None = None
         self._block_end_s = math.inf
         self._ix_from_s = 0.0  # index rows from here on are provisional
-        self._frozen_cycles: list[Cycle] = []
-        self._frozen_phases: list[Phase] = []
-        self._frozen_to_s = 0.0
-        self._phases: tuple[Phase, ...] = ()
-        self._cycles: tuple[Cycle, ...] = ()
+        self._track = CycleTracker(o)
 
     @property
     def duration_s(self) -> float:
@@ -386,54 +383,10 @@ class LiveAnalyzer:
         # onset is timed against the calm stretch before it (60 s moved it by 12 s in a
         # test, 300 s gives the offline onset); never more than two horizons
         keep_from = last - self._horizon
-        if len(self._cycles) > len(self._frozen_cycles):
-            onset = self._cycles[len(self._frozen_cycles)].s_onset_s - o.max_latency_s
+        if self._track.open_onset_s is not None:
+            onset = self._track.open_onset_s - o.max_latency_s
             keep_from = max(min(keep_from, onset), last - 2 * self._horizon)
-        self._ix.drop_before(max(self._frozen_to_s, keep_from) - o.step_s)
-
-    def _segment(self) -> None:
-        o = self._opts
-        ixr = self._ix
-        if not len(ixr.t_s):
-            return
-        m = ixr.t_s >= self._frozen_to_s
-        t = ixr.t_s[m]
-        if len(t) < 2:
-            return
-        s = ixr.series
-        seg_from = float(t[0] - o.step_s / 2.0)
-        seg = segment(
-            t, s["sympathetic_fast"][m], s["parasympathetic_fast"][m],
-            [mk for mk in self._markers if mk.time_s >= seg_from - 30.0], self._done_s, o,
-            timing=s["sympathetic_timing"][m], p_timing=s["parasympathetic_timing"][m],
-        )  # fmt: skip
-        k = len(self._frozen_cycles)
-        phases = [replace(p, cycle=None if p.cycle is None else p.cycle + k) for p in seg.phases]
-        # before the horizon (and after the last frozen cycle) there was no cycle
-        prev_end = self._frozen_phases[-1].end_s if self._frozen_phases else 0.0
-        if phases and phases[0].label == "baseline":
-            phases[0] = replace(phases[0], start_s=prev_end)
-        elif phases and phases[0].start_s > prev_end:
-            phases.insert(0, Phase("baseline", prev_end, phases[0].start_s))
-        cycles = list(seg.cycles)
-        # a cycle that ended more than max_latency_s ago can no longer change: freeze it
-        while cycles and cycles[0].end_s <= self._done_s - o.max_latency_s:
-            c = cycles.pop(0)
-            n = len(self._frozen_cycles)
-            done = [p for p in phases if p.end_s <= c.end_s + 1e-9]
-            self._frozen_phases += done
-            phases = phases[len(done) :]
-            self._frozen_cycles.append(c)
-            self._frozen_to_s = c.end_s
-            log.debug("live cycle %d frozen at %.1f s", n, c.end_s)
-        merged: list[Phase] = []
-        for p in self._frozen_phases + phases:
-            if merged and p.label == "baseline" and merged[-1].label == "baseline":
-                merged[-1] = replace(merged[-1], end_s=p.end_s)
-            else:
-                merged.append(p)
-        self._phases = tuple(merged)
-        self._cycles = tuple(self._frozen_cycles + cycles)
+        self._ix.drop_before(max(self._track.frozen_to_s, keep_from) - o.step_s)
 
     def _update(self) -> LiveUpdate:
         now = self.duration_s
@@ -443,7 +396,7 @@ class LiveAnalyzer:
         ready = self._baseline_fixed is not None
         if ready and new.size:
             self._update_indices()
-            self._segment()
+            self._track.update(self._ix, self._markers, self._done_s)
         self._forget()
         s_new = p_new = np.full(new.size, np.nan)
         if ready and new.size:
@@ -455,8 +408,8 @@ class LiveAnalyzer:
             sympathetic=s_new,
             parasympathetic=p_new,
             baseline_ready=ready,
-            phases=self._phases,
-            cycles=self._cycles,
+            phases=self._track.phases,
+            cycles=self._track.cycles,
             analysed_to_s=self._done_s,
         )
 
@@ -496,9 +449,9 @@ class LiveAnalyzer:
             "duration_s": round(self.duration_s, 3),
             "analysed_to_s": round(self._done_s, 3),
             "baseline_ready": ready,
-            "phase": self._phases[-1].label if ready and self._phases else None,
-            "phases": [p.to_dict() for p in self._phases],
-            "cycles": [c.to_dict() for c in self._cycles],
+            "phase": self._track.phases[-1].label if ready and self._track.phases else None,
+            "phases": [p.to_dict() for p in self._track.phases],
+            "cycles": [c.to_dict() for c in self._track.cycles],
             "t_s": [round(float(v), 3) for v in t[m]],
             "sympathetic": _vals(self._ix.series["sympathetic"][m]),
             "parasympathetic": _vals(self._ix.series["parasympathetic"][m]),
@@ -507,12 +460,12 @@ class LiveAnalyzer:
     @property
     def phases(self) -> tuple[Phase, ...]:
         """All phases so far."""
-        return self._phases
+        return self._track.phases
 
     @property
     def cycles(self) -> tuple[Cycle, ...]:
         """All cycles so far (the last one may still change)."""
-        return self._cycles
+        return self._track.cycles
 
     def finish(self) -> Any:
         """Run the full offline analysis of everything received.
