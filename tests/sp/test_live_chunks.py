@@ -165,3 +165,14 @@ def test_order_accepts_next_ignores_resend_refuses_gaps() -> None:
     resumed = ChunkOrder("s-1", next_seq=2)  # a bridge resuming after seq 1
     assert not resumed.accept(_chunk(seq=1))
     assert resumed.accept(_chunk(seq=2, t0_s=8 / 700))
+
+
+def test_order_of_rr_interval_chunks() -> None:
+    order = ChunkOrder("s-1")
+    rr = _chunk(seq=0, channel="rr", kind="ibi", fs_hz=1.0, t0_s=1.0,
+                samples=np.array([800.0, 1000.0, 500.0]))  # fmt: skip
+    assert rr.end_s == pytest.approx(2.5)  # beats at 1.0, 2.0 and 2.5 s
+    assert order.accept(rr)
+    with pytest.raises(ChunkOrderError, match="not after the last one"):
+        order.accept(_chunk(seq=1, channel="rr", kind="ibi", fs_hz=1.0, t0_s=2.5))
+    assert order.accept(_chunk(seq=1, channel="rr", kind="ibi", fs_hz=1.0, t0_s=9.0))  # gap

@@ -59,6 +59,8 @@ def test_event_series_ibi_is_cut_at_gaps_and_fed_as_beats() -> None:
     assert {c.channel for c in chunks} == {chunk_name("RR (ms)")} == {"RR__ms_"}
     assert any(abs(c.t0_s - 170.8) < 1e-9 for c in chunks)  # a new chunk after the gap
     assert sum(c.n for c in chunks) == t.size
+    order = ChunkOrder("s1")
+    assert all(order.accept(c) for c in chunks)
     live = live_analyzer_for(rec, keep_samples=False)
     for c in chunks:
         feed(live, c)

@@ -157,7 +157,9 @@ class Chunk:
 
     @property
     def end_s(self) -> float:
-        """Time just after the last sample, s."""
+        """Time just after the last sample, s (an ``ibi`` chunk: its last beat)."""
+        if self.kind == "ibi":
+            return self.t0_s + float(np.nansum(self.samples[1:], dtype=np.float64)) / 1000.0
         return self.t0_s + self.n / self.fs_hz
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -337,7 +339,9 @@ class ChunkOrder:
     ``accept`` returns True for the next chunk, False for a resend of one already
     accepted (idempotent: the caller acknowledges it again and stores nothing), and
     raises :class:`ChunkOrderError` for a gap in ``seq``, another session, a channel
-    whose rate changes or whose time does not continue where its last chunk ended.
+    whose rate changes or whose time does not continue where its last chunk ended (for
+    an ``ibi`` channel: whose first beat is not after its last one — a gap in a strap's
+    beats is normal).
 
     Parameters
     ----------
@@ -366,7 +370,13 @@ class ChunkOrder:
                 f"seq {self.next_seq}"
             )
         prev = self._end.get(chunk.channel)
-        if prev is not None:
+        if prev is not None and chunk.kind == "ibi":
+            if not chunk.t0_s > prev[0]:
+                raise ChunkOrderError(
+                    f"channel {chunk.channel!r}: beats at {chunk.t0_s:.4f} s are not after the "
+                    f"last one ({prev[0]:.4f} s); send RR intervals in time order"
+                )
+        elif prev is not None:
             end_s, fs = prev
             if fs != chunk.fs_hz:
                 raise ChunkOrderError(
