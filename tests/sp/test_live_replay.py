@@ -109,9 +109,10 @@ def test_cli_local_prints_the_phase(short_csv: Path, monkeypatch, capsys) -> Non
     ("extra", "words"),
     [
         ([], "say where the chunks go"),
-        (["--out", "-", "--format", "xml"], "--format must be json or binary"),
+        (["--out", "-", "--format", "xml"], "--format"),
         (["--url", "file:///etc/passwd"], "--url must start with http"),
-        (["--out", "-", "--speed", "-1"], "--speed must be 0 or more"),
+        (["--out", "-", "--speed", "-1"], "--speed"),
+        (["--out", "-", "--chunk-s", "0"], "--chunk-s"),
         (["--url", "http://127.0.0.1:9/ingest", "--speed", "0"], "could not reach"),
     ],
 )

@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -22,6 +23,13 @@ from lacrima.errors import LacrimaError
 __all__ = ["replay"]
 
 logger = logging.getLogger(__name__)
+
+
+class ChunkForm(StrEnum):
+    """The two chunk forms ``--format`` offers."""
+
+    json = "json"
+    binary = "binary"
 
 
 class ReplayError(LacrimaError):
@@ -58,17 +66,21 @@ def replay(
         float,
         typer.Option(
             "--speed",
+            min=0.0,
             help="Playback speed: 1 is real time, 10 ten times faster, 0 as fast as possible.",
         ),
     ] = 1.0,
-    chunk_s: Annotated[float, typer.Option("--chunk-s", help="Seconds per chunk.")] = 1.0,
+    chunk_s: Annotated[
+        float, typer.Option("--chunk-s", min=0.1, max=60.0, help="Seconds per chunk.")
+    ] = 1.0,
     out: Annotated[
         str | None,
         typer.Option("--out", metavar="PATH", help="Write the chunks here ('-' for stdout)."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="Chunk form for --out: json (one per line) or binary.")
-    ] = "json",
+        ChunkForm,
+        typer.Option("--format", help="Chunk form for --out: json (one per line) or binary."),
+    ] = ChunkForm.json,
     local: Annotated[
         bool,
         typer.Option(
@@ -90,10 +102,6 @@ def replay(
     import lacrima
     from lacrima.sp.live_replay import chunks_of, feed, live_analyzer_for
 
-    if fmt not in ("json", "binary"):
-        raise typer.BadParameter(f"--format must be json or binary; got {fmt!r}")
-    if not (speed >= 0):
-        raise typer.BadParameter(f"--speed must be 0 or more; got {speed}")
     if url is not None and not url.startswith(("http://", "https://")):
         raise typer.BadParameter(f"--url must start with http:// or https://; got {url!r}")
     if out is None and not local and url is None:
@@ -117,7 +125,9 @@ def replay(
                 if wait > 0:
                     time.sleep(wait)
             if sink is not None:
-                sink.write(c.to_binary() if fmt == "binary" else (c.to_json() + "\n").encode())
+                sink.write(
+                    c.to_binary() if fmt is ChunkForm.binary else (c.to_json() + "\n").encode()
+                )
             if url is not None:
                 _post(url, c.to_binary(), token)
             if live is not None:
@@ -166,9 +176,12 @@ def stream_lsl(
         str, typer.Option("--session", metavar="ID", help="Session id written into every chunk.")
     ],
     seconds: Annotated[
-        float | None, typer.Option("--seconds", help="Stop after this long (default: Ctrl-C).")
+        float | None,
+        typer.Option("--seconds", min=0.0, help="Stop after this long (default: Ctrl-C)."),
     ] = None,
-    wait_s: Annotated[float, typer.Option("--wait-s", help="How long to look for streams.")] = 5.0,
+    wait_s: Annotated[
+        float, typer.Option("--wait-s", min=0.1, help="How long to look for streams, s.")
+    ] = 5.0,
     source_id: Annotated[
         str | None, typer.Option("--source-id", help="Only the LSL stream with this source_id.")
     ] = None,
