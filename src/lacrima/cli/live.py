@@ -118,6 +118,7 @@ def replay(
     t_start = time.monotonic()
     last_print = -1.0
     n = 0
+    upd = None
     try:
         for c in chunks:
             if speed > 0:
@@ -134,9 +135,9 @@ def replay(
                 while markers and markers[0].time_s <= c.end_s:
                     m = markers.pop(0)
                     live.add_marker(m.time_s, m.label, m.duration_s)
-                upd = feed(live, c)
+                upd = feed(live, c) or upd  # the phase of the last update, once a second
                 now = time.monotonic()
-                if upd is not None and (now - last_print >= 1.0):
+                if upd is not None and now - last_print >= 1.0:
                     last_print = now
                     typer.echo(_status_line(live, upd), err=sink is sys.stdout.buffer)
             n += 1
@@ -212,12 +213,13 @@ def stream_lsl(
         sink = Path(out).open("wb")  # noqa: SIM115 (closed below)
     marker = live.add_marker if live is not None else None
     last_print, n = -1.0, 0
+    upd = None
     try:
         for c in src.chunks(seconds, on_marker=marker):
             if sink is not None:
                 sink.write((c.to_json() + "\n").encode())
             if live is not None:
-                upd = feed(live, c)
+                upd = feed(live, c) or upd  # the phase of the last update, once a second
                 now = time.monotonic()
                 if upd is not None and now - last_print >= 1.0:
                     last_print = now
