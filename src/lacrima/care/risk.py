@@ -54,9 +54,7 @@ _DEFAULT_FAMILY = ("risk", "risk language")
 _FAMILY = re.compile(r"@\s*([a-z][a-z0-9_]*)\s*:\s*(.+)")
 _WINDOW = re.compile(r"&(\d+)\s+(.+)")
 #: ``@num`` in a rule: a count of ten or more, in digits or words ("30 tablets", "sixty")
-_NUMBER = (
-    r"(?:[1-9]\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\w*)"
-)
+_NUMBER = r"(?:[1-9]\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\w*)"
 
 
 def normalize_text(text: str, lang: str = "en") -> str:

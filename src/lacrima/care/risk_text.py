@@ -5,7 +5,8 @@ Everything here is local and rule-based. The word lists are data, in
 
 1. lower case, Unicode compatibility form, curly apostrophes made straight;
 2. masked letters inside a word removed ("s*icide" -> "sicide") and look-alike digits
-   inside a word read as letters ("k1ll" -> "kill");
+   inside a word read as letters ("k1ll" -> "kill"), unless the word is a listed variant
+   ("no1", "b4");
 3. contractions expanded ("don't" -> "do not", "I'm" -> "i am");
 4. punctuation becomes a space; runs of three or more of the same letter shortened
    ("dieee" -> "die", "sooo" -> "soo");
@@ -185,7 +186,9 @@ def normalize_words(text: str, lists: WordLists, *, correct: bool = True) -> lis
     """
     text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
     text = _MASKED.sub("", text)
-    text = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text)
+    text = _LEET_WORD.sub(
+        lambda m: m.group() if m.group() in lists.variants else m.group().translate(_LEET), text
+    )
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     words = [_shorten_runs(w, lists) for w in _NON_WORD.sub(" ", text).split()]
