@@ -16,6 +16,7 @@ version); restore first, then upgrade. A restore refuses while ``lacrima serve``
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -23,6 +24,7 @@ import os
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,13 +63,41 @@ def _schema() -> dict[str, str]:
     return dict(sorted(latest.items()))
 
 
-def _snapshot() -> tuple[dict[str, str], str, list[str]]:
-    """Schema, rows (JSON) and upload folders, all read in one transaction."""
-    buffer = io.StringIO()
+@contextlib.contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """Run the block's reads in one read-only transaction: one view of every table.
+
+    SQLite (in WAL mode): a deferred ``BEGIN`` sees the database as of its first read and
+    never blocks writers (Lacrima's own transactions are ``BEGIN IMMEDIATE``, which would
+    queue the backup behind every writer). PostgreSQL: ``REPEATABLE READ READ ONLY``.
+    Already inside a transaction (tests): its view is used.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+        return
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # must come before the first read
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _snapshot() -> tuple[dict[str, str], str, list[str]]:
+    """Schema, rows (JSON) and upload folders, all read from one snapshot."""
+    from lacrima.web.records.models import Upload
+
+    buffer = io.StringIO()
+    with _one_snapshot():
         schema = _schema()
         with crypto.raw_ciphertext():
             call_command(
@@ -77,8 +107,6 @@ def _snapshot() -> tuple[dict[str, str], str, list[str]]:
                 stdout=buffer,
                 verbosity=0,
             )
-        from lacrima.web.records.models import Upload
-
         folders = sorted(set(Upload.objects.exclude(folder="").values_list("folder", flat=True)))
     return schema, buffer.getvalue(), folders
 
