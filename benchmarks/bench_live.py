@@ -15,6 +15,7 @@ stream itself) in 1-s chunks per channel, as fast as possible. Reported:
 Usage::
 
     .venv/bin/python benchmarks/bench_live.py [--minutes 90] [--fs 700] [--seed 4] [--agree]
+        [--update-s 5]
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ def _boundaries(phases, end_s):  # type: ignore[no-untyped-def]
     return [(p.label, p.start_s) for p in phases if 0.0 < p.start_s < end_s]
 
 
-def run(minutes: float, fs: float, seed: int, agree: bool) -> dict[str, object]:
+def run(
+    minutes: float, fs: float, seed: int, agree: bool, update_s: float = 5.0
+) -> dict[str, object]:
     """Feed the session, measure, return the numbers."""
     t_sim = time.perf_counter()
     sess = simulate_session(minutes * 60.0, fs=fs, channels=("ecg", "ppg", "eda", "resp"),
@@ -66,7 +69,7 @@ def run(minutes: float, fs: float, seed: int, agree: bool) -> dict[str, object]:
     log.info("simulated %.0f min at %g Hz in %.1f s", minutes, fs, time.perf_counter() - t_sim)
     chans = rec.channels
     live = LiveAnalyzer({n: (c.kind, c.fs_hz, c.unit) for n, c in chans.items()},
-                        keep_samples=False)  # fmt: skip
+                        keep_samples=False, update_every_s=update_s)  # fmt: skip
     for m in rec.markers:
         live.add_marker(m.time_s, m.label, m.duration_s)
     step = int(fs)  # 1-s chunks
@@ -121,9 +124,10 @@ def main() -> None:
     ap.add_argument("--fs", type=float, default=700.0)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--agree", action="store_true", help="also compare with offline")
+    ap.add_argument("--update-s", type=float, default=5.0, help="LiveAnalyzer update_every_s")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    res = run(args.minutes, args.fs, args.seed, args.agree)
+    res = run(args.minutes, args.fs, args.seed, args.agree, args.update_s)
     log.info("stream %.0f s; CPU per stream-second %.4f (%.2f %% of a core)",
              res["stream_s"], res["cpu_per_stream_s"], 100 * res["cpu_per_stream_s"])  # type: ignore[operator]  # fmt: skip
     for r in res["at"]:  # type: ignore[attr-defined]
