@@ -63,8 +63,8 @@ minute of warm-up before the first window (decision record 0013i)."""
 DEFAULT_UPDATE_S = 5.0
 """Seconds of new signal between updates: an update re-processes the whole sample tail
 (about 40 ms for four 700-Hz channels on one core), so every 5 s keeps one stream near
-1.2 % of a core (every 2 s: 3.2 %); each update still brings the 2-3 new 2-s windows, which lag the signal by
-about 34 s anyway (decision record 0013i)."""
+1.2 % of a core (every 2 s: 3.2 %); each update still brings the 2-3 new 2-s windows,
+which lag the signal by about 34 s anyway (decision record 0013i)."""
 DEFAULT_HORIZON_S = 1800.0
 """Index values segmentation runs over: longer than any S-P cycle (S-phase minutes,
 release within ``max_latency_s`` = 5 min, recovery) with room to spare."""
