@@ -117,15 +117,24 @@ def test_empty_and_huge_text() -> None:
 # --- generalisation (issue 13): frozen set, development set, what the rules do -------
 
 FROZEN = DATA / "risk_frozen"
+FROZEN_2 = DATA / "risk_frozen_2"
 DEV = DATA / "risk_dev"
-#: Measured at the rule freeze (docs/decisions/0013b-risk-language-generalises.md):
-#: frozen set 133/178 = 74.7 % recall, 11/156 = 7.1 % false alarms; development set
-#: 166/166 and 1/169. The gates are those numbers with a 2-point margin, so a change that
-#: loses ground on sentences it was not tuned on fails here.
-FROZEN_MIN_RECALL = 0.727
-FROZEN_MAX_FALSE_ALARM = 0.091
+#: Numbers and protocol: docs/decisions/0013b-risk-language-generalises.md. Each gate is
+#: the measured value with a 2-point margin, so a change that loses ground fails here.
+#:
+#: ``risk_frozen`` (set 1) was held out in round 1 (133/178 = 74.7 % recall, 11/156 =
+#: 7.1 % false alarms). Its misses were then read and tuned on in round 2, so it is now
+#: a development set: 178/178 and 0/156 after round 2.
+SET1_MIN_RECALL = 0.98
+SET1_MAX_FALSE_ALARM = 0.02
+#: ``risk_dev``: written by the round-1 tuning helper; 166/166 and 1/169 after round 2.
 DEV_MIN_RECALL = 0.98
 DEV_MAX_FALSE_ALARM = 0.026
+#: ``risk_frozen_2`` (set 2): held out in round 2, written by a helper who read neither
+#: the rules nor set 1, measured once after the round-2 rules were final. Its sentences
+#: are never printed or read by hand; only these counts are checked.
+SET2_MIN_RECALL = 0.0  # set after the single measurement
+SET2_MAX_FALSE_ALARM = 1.0
 
 
 def measure(folder: Path) -> tuple[float, float, int, int]:
@@ -141,17 +150,18 @@ def measure(folder: Path) -> tuple[float, float, int, int]:
 @pytest.mark.parametrize(
     ("folder", "min_recall", "max_false_alarm"),
     [
-        (FROZEN, FROZEN_MIN_RECALL, FROZEN_MAX_FALSE_ALARM),
+        (FROZEN, SET1_MIN_RECALL, SET1_MAX_FALSE_ALARM),
         (DEV, DEV_MIN_RECALL, DEV_MAX_FALSE_ALARM),
+        (FROZEN_2, SET2_MIN_RECALL, SET2_MAX_FALSE_ALARM),
     ],
-    ids=["frozen", "dev"],
+    ids=["set1-development", "dev", "set2-held-out"],
 )
-def test_recall_and_false_alarms_out_of_sample(
+def test_recall_and_false_alarms_by_set(
     folder: Path, min_recall: float, max_false_alarm: float, capsys: pytest.CaptureFixture[str]
 ) -> None:
     recall, false_alarm, n_pos, n_neg = measure(folder)
     assert n_pos >= 100 and n_neg >= 100  # the sets are large enough to mean something
-    with capsys.disabled():  # counts only: the frozen sentences are never printed here
+    with capsys.disabled():  # counts only: the held-out sentences are never printed here
         sys.stdout.write(
             f"\n[risk detector] {folder.name}: recall {recall:.1%} of {n_pos}; "
             f"false alarms {false_alarm:.1%} of {n_neg}\n"
@@ -291,3 +301,59 @@ def test_malformed_word_list_is_refused() -> None:
 
     with pytest.raises(CareError, match="expected 'map FROM -> TO'"):
         load_word_lists("spell kms as kill myself\n")
+
+
+def test_next_word_exclusion_and_counts_in_rules() -> None:
+    phrases = load_phrases("want* ~1 to cut -the|my_hair|down\n&8 pills & @num\n")
+    assert find_risk_language("i want to cut so bad", phrases=phrases).flagged
+    assert find_risk_language("i want to cut", phrases=phrases).flagged
+    for text in ("i want to cut the cake", "want to cut my hair", "we want to cut down"):
+        assert not find_risk_language(text, phrases=phrases).flagged, text
+    assert find_risk_language("took 30 pills", phrases=phrases).flagged
+    assert find_risk_language("i have sixty pills", phrases=phrases).flagged
+    assert not find_risk_language("took 2 pills for my headache", phrases=phrases).flagged
+    with pytest.raises(CareError, match="'-' must follow a word"):
+        load_phrases("-the cut\n")
+
+
+def test_listed_variants_with_digits_are_not_read_as_letters() -> None:
+    assert normalize_text("no1 wud care b4 i go") == "no one would care before i go"
+    assert normalize_text("i ran 2 kms") == "i ran 2 kms"
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("I looked at the bridge on the way home and thought about jumping", "plan_means"),
+        ("i want to cut so bad right now", "self_harm"),
+        ("I'm scared of what I might do tonight", "fear_of_self"),
+        ("I don't trust myself tonight", "fear_of_self"),
+        ("it would be so much easier if i was dead", "wish_dead"),
+        ("I don't deserve to live", "wish_dead"),
+        ("I attempted again on Sunday", "suicide_named"),
+        ("sorted everything out for after", "farewell"),
+        ("I won't be around much longer", "farewell"),
+    ],
+)
+def test_round_two_kinds_are_caught(text: str, family: str) -> None:
+    check = find_risk_language(text)
+    assert family in check.families, (normalize_text(text), check.matches)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bungee jumping off the bridge was terrifying and amazing",
+        "Bought a rope ladder for the kids' treehouse",
+        "My skate blades need sharpening before the competition",
+        "Stockpiling tins of beans because of the storm warning",
+        "This is my last entry in this notebook, starting a new one tomorrow",
+        "I'm going to end it with Sam tonight, it's not working",
+        "i cut my leg shaving this morning",
+        "cutting the grass again, third time this month",
+        "I hid my razor from my toddler",
+    ],
+)
+def test_round_two_everyday_contexts_are_not_flagged(text: str) -> None:
+    check = find_risk_language(text)
+    assert not check.flagged, check.phrases

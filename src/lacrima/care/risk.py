@@ -1,7 +1,8 @@
 """Find risk language (suicide, self-harm) in free text, so crisis resources show at once.
 
 The rules are data, in ``data/risk_phrases_<lang>.txt``, grouped in *families* (named
-suicide, wish to be dead, burden, hopelessness, plan or means, farewell, self-harm);
+suicide, ending it, wish to be dead, burden, hopelessness, plan or means, farewell,
+self-harm, fear of one's own acts);
 spelling data is in ``data/risk_words_<lang>.txt``. This module normalises the text
 (:mod:`lacrima.care.risk_text`: case, apostrophes, repeated letters, txt-speak, fuzzy
 correction of misspelt key words) and matches. The detector is tuned for recall: a false
