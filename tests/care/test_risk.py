@@ -119,6 +119,7 @@ def test_empty_and_huge_text() -> None:
 FROZEN = DATA / "risk_frozen"
 FROZEN_2 = DATA / "risk_frozen_2"
 DEV = DATA / "risk_dev"
+DEV_2 = DATA / "risk_dev_2"
 #: Numbers and protocol: docs/decisions/0013b-risk-language-generalises.md. Each gate is
 #: the measured value with a 2-point margin, so a change that loses ground fails here.
 #:
@@ -130,11 +131,16 @@ SET1_MAX_FALSE_ALARM = 0.02
 #: ``risk_dev``: written by the round-1 tuning helper; 166/166 and 1/169 after round 2.
 DEV_MIN_RECALL = 0.98
 DEV_MAX_FALSE_ALARM = 0.026
+#: ``risk_dev_2``: probes written in batches by the round-2 tuning helper while tuning
+#: (in-sample): 600/607 and 11/356.
+DEV2_MIN_RECALL = 0.968
+DEV2_MAX_FALSE_ALARM = 0.051
 #: ``risk_frozen_2`` (set 2): held out in round 2, written by a helper who read neither
 #: the rules nor set 1, measured once after the round-2 rules were final. Its sentences
-#: are never printed or read by hand; only these counts are checked.
-SET2_MIN_RECALL = 0.0  # set after the single measurement
-SET2_MAX_FALSE_ALARM = 1.0
+#: are never printed or read by hand; only these counts are checked. Measured once at
+#: commit 1f88782: 157/190 = 82.6 % recall, 6/168 = 3.6 % false alarms.
+SET2_MIN_RECALL = 0.806
+SET2_MAX_FALSE_ALARM = 0.056
 
 
 def measure(folder: Path) -> tuple[float, float, int, int]:
@@ -152,9 +158,10 @@ def measure(folder: Path) -> tuple[float, float, int, int]:
     [
         (FROZEN, SET1_MIN_RECALL, SET1_MAX_FALSE_ALARM),
         (DEV, DEV_MIN_RECALL, DEV_MAX_FALSE_ALARM),
+        (DEV_2, DEV2_MIN_RECALL, DEV2_MAX_FALSE_ALARM),
         (FROZEN_2, SET2_MIN_RECALL, SET2_MAX_FALSE_ALARM),
     ],
-    ids=["set1-development", "dev", "set2-held-out"],
+    ids=["set1-development", "dev", "dev2", "set2-held-out"],
 )
 def test_recall_and_false_alarms_by_set(
     folder: Path, min_recall: float, max_false_alarm: float, capsys: pytest.CaptureFixture[str]
