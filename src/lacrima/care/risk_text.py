@@ -207,10 +207,10 @@ def normalize_words(text: str, lists: WordLists, *, correct: bool = True) -> lis
             out.append(word)  # "10 kms" is a distance, not "kill myself"
             i += 1
             continue
-        replacement = lists.variants.get(word)
-        if replacement is None:
+        listed = lists.variants.get(word)
+        if listed is None:
             corrected = _correct(word, lists.keywords, lists.protected)
-            replacement = lists.variants.get(corrected, corrected)
-        out.extend(replacement.split())
+            listed = lists.variants.get(corrected, corrected)
+        out.extend(listed.split())
         i += 1
     return out
