@@ -28,7 +28,7 @@ def _climb(kind: str, rise_s: float, height_z: float = 5.0) -> np.ndarray:
         "accelerating": u**2,
     }[kind]
     x = height_z * shape
-    after = T > ONSET_S + rise_s
+    after = ONSET_S + rise_s < T
     x[after] = height_z * np.exp(-(T[after] - ONSET_S - rise_s) / 200.0)
     return x
 
