@@ -83,16 +83,15 @@ class ProfileForm(forms.ModelForm):
         fields = ("note",)
 
 
-class DeleteAccountForm(forms.Form):
-    """Confirmation of an account deletion: password and an explicit checkbox."""
+class PasswordConfirmForm(forms.Form):
+    """The account's password, to confirm a change to how it signs in."""
+
+    refused = "That is not your password. Nothing was changed."
 
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         label="Your password",
         max_length=128,
-    )
-    confirm = forms.BooleanField(
-        required=True, label="I understand that everything is erased and cannot be restored"
     )
 
     def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
@@ -104,8 +103,18 @@ class DeleteAccountForm(forms.Form):
         """The password must be the account's own (checked under the sign-in throttle)."""
         password = self.cleaned_data["password"]
         if not check_password(self.request, self.user, password):
-            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+            raise forms.ValidationError(self.refused)
         return password
+
+
+class DeleteAccountForm(PasswordConfirmForm):
+    """Confirmation of an account deletion: password and an explicit checkbox."""
+
+    refused = "That is not your password. Nothing was deleted."
+
+    confirm = forms.BooleanField(
+        required=True, label="I understand that everything is erased and cannot be restored"
+    )
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
@@ -138,28 +147,6 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
     )
-
-
-class PasswordConfirmForm(forms.Form):
-    """The account's password, to confirm a change to how it signs in."""
-
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        label="Your password",
-        max_length=128,
-    )
-
-    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.request = request
-
-    def clean_password(self) -> str:
-        """The password must be the account's own (checked under the sign-in throttle)."""
-        password = self.cleaned_data["password"]
-        if not check_password(self.request, self.user, password):
-            raise forms.ValidationError("That is not your password. Nothing was changed.")
-        return password
 
 
 class TokenForm(forms.Form):
