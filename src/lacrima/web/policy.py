@@ -26,11 +26,11 @@ Links and consents are read only here, through the model managers
 Declarations
 ------------
 Each view (and each ninja operation, under its router decorator) carries one of
-:func:`public`, :func:`authenticated`, :func:`role_required`, :func:`client_data` or
-:func:`client_profile`. The access-matrix test enumerates every route and fails for any
-without one. The decorators check sign-in and role; the view then picks the subject
-with :func:`subject_for_read` / :func:`subject_for_write` or checks an object's owner
-with :func:`check_read` / :func:`check_write`.
+:func:`public`, :func:`authenticated`, :func:`role_required`, :func:`client_data`,
+:func:`client_profile` or :func:`device_token`. The access-matrix test enumerates every
+route and fails for any without one. The decorators check sign-in and role; the view
+then picks the subject with :func:`subject_for_read` / :func:`subject_for_write` or
+checks an object's owner with :func:`check_read` / :func:`check_write`.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ __all__ = [
     "client_data",
     "client_profile",
     "clients_sharing",
+    "device_token",
     "get_rule",
     "has_consent",
     "is_linked",
@@ -101,7 +102,7 @@ class AccessRule:
     """The access declaration attached to a view as ``view.lacrima_access``.
 
     ``kind`` is one of ``"public"``, ``"authenticated"``, ``"role"``, ``"client_data"``,
-    ``"client_profile"``.
+    ``"client_profile"``, ``"device"``.
     """
 
     kind: str
@@ -469,6 +470,15 @@ def client_data(
 def client_profile(view: F) -> F:
     """Shows a client's profile card to the client and every linked therapist."""
     return _declare(AccessRule("client_profile", category=PROFILE), _login_check)(view)
+
+
+def device_token(category: str) -> Callable[[F], F]:
+    """Called by a device (a strap bridge, ``lacrima replay``) with a device token, not a
+    signed-in person: the view checks the token and then :func:`resolve` for the person
+    who issued it (``therapist_writes``). Without a valid token every caller gets 401.
+    """
+    _check_category(category)
+    return _declare(AccessRule("device", category=category, therapist_writes=True), None)
 
 
 def get_rule(view: Any) -> AccessRule | None:
